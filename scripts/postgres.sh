@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Makes sure a local PostgreSQL is installed, running and has the bank's role and database.
+# Idempotent: safe to run on every start. Needs root (or sudo) only for the first install.
+set -euo pipefail
+
+PG_ROLE="${BANK_PG_USER:-bank}"
+PG_PASSWORD="${BANK_PG_PASSWORD:-bank}"
+PG_DATABASE="${BANK_PG_DATABASE:-bank}"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  echo "Installing PostgreSQL from the distribution's packages..."
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+
+version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$version main"; then
+  as_root pg_createcluster "$version" main >/dev/null
+fi
+if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+  as_root pg_ctlcluster "$version" main start
+fi
+
+for _ in $(seq 1 60); do
+  pg_isready -q -h 127.0.0.1 && break
+  sleep 0.5
+done
+pg_isready -q -h 127.0.0.1 || { echo "PostgreSQL did not become ready" >&2; exit 1; }
+
+as_postgres psql -q -v ON_ERROR_STOP=1 <<SQL
+DO \$\$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${PG_ROLE}') THEN
+    CREATE ROLE "${PG_ROLE}" LOGIN CREATEDB PASSWORD '${PG_PASSWORD}';
+  END IF;
+END
+\$\$;
+SQL
+if ! as_postgres psql -tAc "SELECT 1 FROM pg_database WHERE datname = '${PG_DATABASE}'" | grep -q 1; then
+  as_postgres createdb -O "$PG_ROLE" "$PG_DATABASE"
+fi

@@ -1,0 +1,66 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Weasel.Core;
+
+namespace Bank.BuildingBlocks.EventSourcing;
+
+public static class EventStoreSetup
+{
+    public const string ConnectionStringName = "Postgres";
+    public const string SchemaName = "bank";
+
+    /// <summary>Registers a module's events under their stable names.</summary>
+    public static IServiceCollection AddEventTypes(
+        this IServiceCollection services, string aggregateType, IReadOnlyDictionary<Type, string> eventTypeNames) =>
+        services.AddSingleton(new EventTypeRegistration(aggregateType, eventTypeNames));
+
+    /// <summary>
+    /// One Marten store for the whole host: one event stream per aggregate (Guid ids),
+    /// camelCase JSON, schema applied at start. Modules add their documents and projections
+    /// with <c>services.ConfigureMarten(...)</c>.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEventStore(
+        this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
+        }
+
+        services.AddSingleton<EventTypeRegistry>();
+        services.AddSingleton<IConfigureMarten, StableEventNames>();
+
+        return services
+            .AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = SchemaName;
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // One round trip per append, with versions assigned by the database.
+                options.Events.AppendMode = EventAppendMode.Quick;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+    }
+
+    /// <summary>Stores events under their stable names instead of names derived from CLR types.</summary>
+    private sealed class StableEventNames(EventTypeRegistry registry) : IConfigureMarten
+    {
+        public void Configure(IServiceProvider services, StoreOptions options)
+        {
+            foreach (var eventType in registry.All)
+            {
+                options.Events.MapEventType(eventType.ClrType, eventType.Name);
+            }
+
+            options.Events.AddEventTypes(registry.All.Select(e => e.ClrType));
+        }
+    }
+}

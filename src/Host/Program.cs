@@ -1,0 +1,34 @@
+using Bank.Accounts;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.Web;
+using Bank.Customers;
+using Bank.Host;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebConventions.MaxRequestBodyBytes);
+builder.Services.AddApiConventions();
+builder.Services.AddOpenApi();
+builder.Services.AddExchangeRates(builder.Configuration);
+builder.Services.AddEventStore(builder.Configuration);
+builder.Services.AddBankHealthChecks(builder.Configuration);
+
+builder.Services.AddCustomersModule();
+builder.Services.AddAccountsModule();
+
+var app = builder.Build();
+
+app.UseApiConventions();
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapBankHealthChecks();
+
+app.MapCustomersEndpoints();
+app.MapAccountsEndpoints();
+
+app.Run();
+
+/// <summary>The entry point, visible to the API tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,43 @@
+namespace Bank.Accounts.Contracts;
+
+/// <summary>An account was opened for a customer in one currency, with a balance of zero.</summary>
+public sealed record AccountOpened(Guid AccountId, Guid CustomerId, string Currency);
+
+/// <summary>
+/// Money was paid into an account. <see cref="Amount"/> is in the account's <see cref="Currency"/>;
+/// when the deposit was made in another currency, <see cref="OriginalAmount"/> and
+/// <see cref="OriginalCurrency"/> say what was paid and <see cref="ExchangeRate"/> the rate applied,
+/// so that replaying the event never recomputes a conversion. <see cref="Balance"/> is the balance after it.
+/// </summary>
+public sealed record MoneyDeposited(
+    Guid AccountId,
+    decimal Amount,
+    string Currency,
+    decimal OriginalAmount,
+    string OriginalCurrency,
+    decimal ExchangeRate,
+    decimal Balance);
+
+/// <summary>Money was taken out of an account; the fields mean what they mean in <see cref="MoneyDeposited"/>.</summary>
+public sealed record MoneyWithdrawn(
+    Guid AccountId,
+    decimal Amount,
+    string Currency,
+    decimal OriginalAmount,
+    string OriginalCurrency,
+    decimal ExchangeRate,
+    decimal Balance);
+
+/// <summary>The stable names of the Accounts module's events. Never change a name once events carry it.</summary>
+public static class AccountEvents
+{
+    /// <summary>The aggregate type; its events are broadcast on the topic <c>events_Account</c>.</summary>
+    public const string AggregateType = "Account";
+
+    public static IReadOnlyDictionary<Type, string> TypeNames { get; } = new Dictionary<Type, string>
+    {
+        [typeof(AccountOpened)] = "AccountOpened",
+        [typeof(MoneyDeposited)] = "MoneyDeposited",
+        [typeof(MoneyWithdrawn)] = "MoneyWithdrawn",
+    };
+}

@@ -1,0 +1,16 @@
+using Bank.BuildingBlocks.Money;
+
+namespace Bank.Accounts.Domain;
+
+/// <summary>The account holds less than a withdrawal asks for; nothing is withdrawn.</summary>
+internal sealed class InsufficientFunds(Guid accountId, decimal balance, decimal requested, Currency currency)
+    : Exception($"Account {accountId} holds {balance:0.00} {currency}; the withdrawal needs {requested:0.00} {currency}.")
+{
+    public decimal Balance { get; } = balance;
+
+    public decimal Requested { get; } = requested;
+}
+
+/// <summary>An amount that converts to less than one cent of the account's currency.</summary>
+internal sealed class AmountTooSmall(Money money, Currency accountCurrency)
+    : Exception($"{money.Amount} {money.Currency} is less than 0.01 {accountCurrency} once converted.");

@@ -1,0 +1,57 @@
+using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.Web;
+using Bank.Customers.Contracts;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bank.Accounts.OpenAccount;
+
+internal static class OpenAccountEndpoint
+{
+    internal sealed record OpenAccountRequest(Guid? CustomerId, string? Currency);
+
+    internal sealed record AccountOpenedResponse(Guid Id);
+
+    public static void MapOpenAccount(this IEndpointRouteBuilder app) =>
+        app.MapPost("/accounts", Handle)
+            .WithName("OpenAccount")
+            .WithSummary("Opens an account in EUR, CAD or USD for an existing customer.")
+            .Produces<AccountOpenedResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    internal static async Task<IResult> Handle(
+        OpenAccountRequest request, ICustomerDirectory customers, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (request.CustomerId is null || request.CustomerId == Guid.Empty)
+        {
+            errors.Add("customerId", "Required; the id of an existing customer.");
+        }
+
+        if (Money.CurrencyError(request.Currency) is { } currencyError)
+        {
+            errors.Add("currency", currencyError);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var customerId = request.CustomerId!.Value;
+        if (!await customers.ExistsAsync(customerId, cancellationToken))
+        {
+            return Problems.NotFound("Customer not found.", $"There is no customer with id {customerId}.");
+        }
+
+        _ = Currencies.TryParse(request.Currency, out var currency);
+        var accountId = Guid.CreateVersion7();
+        session.Events.StartStream<Account>(accountId, Account.Open(accountId, customerId, currency));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/accounts/{accountId}", new AccountOpenedResponse(accountId));
+    }
+}
