@@ -1,7 +1,7 @@
 using Bank.BuildingBlocks.Web;
 using Bank.Customers.Domain;
-using Marten;
 using JasperFx;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,0 +1,107 @@
+using Bank.Accounts.Contracts;
+using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.Money;
+using Xunit;
+using static Bank.Accounts.Tests.Domain.AccountScenario;
+
+namespace Bank.Accounts.Tests.Domain;
+
+public sealed class AccountTests
+{
+    [Fact]
+    public void Opening_an_account_records_its_owner_and_currency_and_starts_at_zero()
+    {
+        var opened = Account.Open(AccountId, OwnerId, Currency.CAD);
+
+        Assert.Equal(new AccountOpened(AccountId, OwnerId, "CAD"), opened);
+        Assert.Equal(0m, Given(opened).Balance);
+    }
+
+    [Fact]
+    public void Given_an_open_account_when_depositing_then_money_is_deposited_with_the_new_balance()
+    {
+        var account = Given(Opened(), Deposited(10m, 10m));
+
+        var deposited = account.Deposit(Of(5.25m, Currency.EUR), Rates);
+
+        Assert.Equal(new MoneyDeposited(AccountId, 5.25m, "EUR", 5.25m, "EUR", 1m, 15.25m), deposited);
+    }
+
+    [Fact]
+    public void Given_a_euro_account_when_depositing_dollars_then_the_event_records_original_amount_rate_and_converted_amount()
+    {
+        var account = Given(Opened(Currency.EUR));
+
+        var deposited = account.Deposit(Of(100m, Currency.USD), Rates);
+
+        Assert.Equal(new MoneyDeposited(AccountId, 92.59m, "EUR", 100m, "USD", 0.925926m, 92.59m), deposited);
+    }
+
+    [Fact]
+    public void Given_a_cad_account_when_depositing_euros_then_they_are_converted_at_the_configured_rate()
+    {
+        var deposited = Given(Opened(Currency.CAD)).Deposit(Of(10m, Currency.EUR), Rates);
+
+        Assert.Equal(14.70m, deposited.Amount);
+        Assert.Equal(1.47m, deposited.ExchangeRate);
+    }
+
+    [Fact]
+    public void Replaying_a_converted_deposit_uses_the_recorded_amount_not_todays_rate()
+    {
+        var recorded = new MoneyDeposited(AccountId, 90m, "EUR", 100m, "USD", 0.9m, 90m);
+
+        Assert.Equal(90m, Given(Opened(), recorded).Balance);
+    }
+
+    [Fact]
+    public void Given_a_balance_when_withdrawing_less_then_money_is_withdrawn_with_the_new_balance()
+    {
+        var account = Given(Opened(), Deposited(20m, 20m), Withdrawn(5m, 15m));
+
+        var withdrawn = account.Withdraw(Of(15m, Currency.EUR), Rates);
+
+        Assert.Equal(new MoneyWithdrawn(AccountId, 15m, "EUR", 15m, "EUR", 1m, 0m), withdrawn);
+    }
+
+    [Fact]
+    public void Given_a_balance_when_withdrawing_more_then_insufficient_funds()
+    {
+        var account = Given(Opened(), Deposited(20m, 20m));
+
+        var error = Assert.Throws<InsufficientFunds>(() => account.Withdraw(Of(20.01m, Currency.EUR), Rates));
+
+        Assert.Equal(20m, error.Balance);
+        Assert.Equal(20.01m, error.Requested);
+    }
+
+    [Fact]
+    public void Given_a_new_account_when_withdrawing_anything_then_insufficient_funds()
+    {
+        Assert.Throws<InsufficientFunds>(() => Given(Opened()).Withdraw(Of(0.01m, Currency.EUR), Rates));
+    }
+
+    [Fact]
+    public void A_withdrawal_in_another_currency_is_checked_against_the_converted_amount()
+    {
+        var account = Given(Opened(Currency.EUR), Deposited(100m, 100m));
+
+        Assert.Equal(0m, account.Withdraw(Of(108m, Currency.USD), Rates).Balance);
+        Assert.Throws<InsufficientFunds>(() => account.Withdraw(Of(108.02m, Currency.USD), Rates));
+    }
+
+    [Fact]
+    public void An_amount_worth_less_than_a_cent_once_converted_is_refused()
+    {
+        var weakCad = new ExchangeRates(new Dictionary<Currency, decimal>
+        {
+            [Currency.EUR] = 1m,
+            [Currency.USD] = 1m,
+            [Currency.CAD] = 1000m,
+        });
+        var account = Given(Opened(Currency.EUR), Deposited(100m, 100m));
+
+        Assert.Throws<AmountTooSmall>(() => account.Deposit(Of(0.01m, Currency.CAD), weakCad));
+        Assert.Throws<AmountTooSmall>(() => account.Withdraw(Of(0.01m, Currency.CAD), weakCad));
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace Bank.Api.Tests;
+
+/// <summary>Small helpers that keep the tests about the API rather than about HttpClient.</summary>
+internal static class ApiClient
+{
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
+        client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
+        client.PostJsonAsync(path, JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    public static async Task<Guid> CreateCustomerAsync(this HttpClient client, string? email = null)
+    {
+        var response = await client.PostJsonAsync(
+            "/customers", new { firstName = "Ada", lastName = "Lovelace", email = email ?? $"{Guid.NewGuid():N}@example.com" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("id").GetGuid();
+    }
+
+    public static async Task<Guid> OpenAccountAsync(this HttpClient client, string currency = "EUR", decimal initialDeposit = 0)
+    {
+        var customerId = await client.CreateCustomerAsync();
+        var response = await client.PostJsonAsync("/accounts", new { customerId, currency });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var accountId = (await response.JsonAsync()).GetProperty("id").GetGuid();
+        if (initialDeposit > 0)
+        {
+            var deposit = await client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = initialDeposit, currency });
+            Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
+        }
+
+        return accountId;
+    }
+
+    /// <summary>Asserts an RFC 7807 answer with the given status and returns its body.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.JsonAsync();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        return problem;
+    }
+
+    public static async Task AssertFieldErrorAsync(this HttpResponseMessage response, string field)
+    {
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(
+            problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _),
+            $"Expected an error for '{field}' in {problem}");
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text;
+using Bank.Testing;
+using Xunit;
+
+namespace Bank.Api.Tests;
+
+/// <summary>Garbage thrown at every command endpoint: always a 4xx problem+json, never a change.</summary>
+public sealed class BadInputTests(BankHost host) : IClassFixture<BankHost>
+{
+    private const string ValidId = "6f9619ff-8b86-d011-b42d-00c04fc964ff";
+
+    private readonly HttpClient _client = host.CreateApiClient();
+
+    public static TheoryData<string, string> Bodies()
+    {
+        var endpoints = new[] { "/customers", "/accounts", $"/accounts/{ValidId}/deposits", $"/accounts/{ValidId}/withdrawals" };
+        var bodies = new[]
+        {
+            "",
+            "{",
+            "not json",
+            "[]",
+            "null",
+            "42",
+            "\"text\"",
+            """{"amount":}""",
+            """{"firstName":{"nested":{"deeper":{"deepest":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}}}}""",
+            """{"customerId":"abc","currency":"EUR"}""",
+            """{"customerId":12,"currency":"EUR"}""",
+            """{"amount":1e309,"currency":"EUR"}""",
+            """{"amount":12345678901234567890123456789012,"currency":"EUR"}""",
+            """{"amount":"10","currency":"EUR"}""",
+            """{"amount":true,"currency":"EUR"}""",
+            """{"amount":0,"currency":"EUR"}""",
+            """{"amount":-0.01,"currency":"EUR"}""",
+            """{"amount":0.001,"currency":"EUR"}""",
+            """{"amount":1000000000.01,"currency":"EUR"}""",
+            """{"amount":10,"currency":""}""",
+            """{"amount":10,"currency":"XBT"}""",
+            """{"amount":10,"currency":"E U R"}""",
+            """{"amount":10}""",
+            """{"firstName":"\u0000","lastName":"x","email":"a@b.c"}""",
+            """{"email":"a@b.c"}""",
+        };
+        var data = new TheoryData<string, string>();
+        foreach (var endpoint in endpoints)
+        {
+            foreach (var body in bodies)
+            {
+                data.Add(endpoint, body);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task Malformed_or_invalid_bodies_get_a_4xx_problem_and_change_nothing(string endpoint, string body)
+    {
+        var before = await host.CountEventsAsync();
+
+        var response = await _client.PostJsonAsync(endpoint, body);
+
+        AssertClientError(response);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await host.CountEventsAsync());
+    }
+
+    [Theory]
+    [InlineData("/customers")]
+    [InlineData("/accounts")]
+    [InlineData($"/accounts/{ValidId}/deposits")]
+    [InlineData($"/accounts/{ValidId}/withdrawals")]
+    public async Task A_multi_megabyte_body_gets_413(string endpoint)
+    {
+        var huge = "{\"firstName\":\"" + new string('a', 3 * 1024 * 1024) + "\"}";
+
+        var response = await _client.PostJsonAsync(endpoint, huge);
+
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Theory]
+    [InlineData("/customers")]
+    [InlineData($"/accounts/{ValidId}/deposits")]
+    public async Task A_body_that_is_not_json_gets_415(string endpoint)
+    {
+        var response = await _client.PostAsync(endpoint, new StringContent("amount=1", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Theory]
+    [InlineData("/accounts/%20/deposits")]
+    [InlineData("/accounts/123/deposits")]
+    [InlineData("/accounts/6f9619ff8b86d011b42d00c04fc964ffXX/withdrawals")]
+    [InlineData("/accounts/'%3B%20DROP%20TABLE%20x%3B--/withdrawals")]
+    public async Task Invalid_ids_in_the_path_get_400(string path)
+    {
+        var response = await _client.PostJsonAsync(path, new { amount = 1m, currency = "EUR" });
+
+        AssertClientError(response);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static void AssertClientError(HttpResponseMessage response) =>
+        Assert.True(
+            (int)response.StatusCode is >= 400 and < 500,
+            $"Expected a 4xx, got {(int)response.StatusCode}: {response.Content.ReadAsStringAsync().Result}");
+}

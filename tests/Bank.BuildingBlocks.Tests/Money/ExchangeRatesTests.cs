@@ -1,0 +1,63 @@
+using Bank.BuildingBlocks.Money;
+using Xunit;
+
+namespace Bank.BuildingBlocks.Tests.Money;
+
+public sealed class ExchangeRatesTests
+{
+    private static readonly ExchangeRates Rates = ExchangeRates.FromOptions(new ExchangeRatesOptions
+    {
+        Rates = new() { ["EUR"] = 1m, ["usd"] = 1.08m, ["CAD"] = 1.47m },
+    });
+
+    [Fact]
+    public void The_same_currency_converts_at_exactly_one() => Assert.Equal(1m, Rates.RateOf(Currency.CAD, Currency.CAD));
+
+    [Fact]
+    public void Rates_are_relative_to_the_common_reference_and_rounded_to_six_decimals()
+    {
+        Assert.Equal(1.08m, Rates.RateOf(Currency.EUR, Currency.USD));
+        Assert.Equal(0.925926m, Rates.RateOf(Currency.USD, Currency.EUR));
+        Assert.Equal(1.361111m, Rates.RateOf(Currency.USD, Currency.CAD));
+    }
+
+    [Fact]
+    public void Converted_amounts_are_rounded_to_cents() => Assert.Equal(92.59m, Rates.Convert(100m, Currency.USD, Currency.EUR));
+
+    [Fact]
+    public void A_missing_currency_is_a_configuration_error()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = 1m, ["USD"] = 1.1m } }));
+
+        Assert.Contains("CAD", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_currency_is_a_configuration_error() =>
+        Assert.Throws<InvalidOperationException>(() =>
+            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = 1m, ["USD"] = 1m, ["CAD"] = 1m, ["GBP"] = 1m } }));
+
+    [Fact]
+    public void A_rate_of_zero_is_a_configuration_error() =>
+        Assert.Throws<InvalidOperationException>(() =>
+            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = 1m, ["USD"] = 0m, ["CAD"] = 1m } }));
+
+    [Theory]
+    [InlineData("eur", Currency.EUR)]
+    [InlineData(" USD ", Currency.USD)]
+    [InlineData("Cad", Currency.CAD)]
+    public void Currency_codes_parse_in_any_case(string code, Currency expected)
+    {
+        Assert.True(Currencies.TryParse(code, out var currency));
+        Assert.Equal(expected, currency);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("GBP")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Numbers_and_unknown_codes_are_not_currencies(string? code) => Assert.False(Currencies.TryParse(code, out _));
+}
