@@ -1,4 +1,5 @@
 using Bank.Accounts;
+using Bank.BuildingBlocks.Broadcasting;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
@@ -12,7 +13,8 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddApiConventions();
 builder.Services.AddOpenApi();
 builder.Services.AddExchangeRates(builder.Configuration);
-builder.Services.AddEventStore(builder.Configuration);
+var eventStore = builder.Services.AddEventStore(builder.Configuration);
+builder.Services.AddKafkaBroadcasting(builder.Configuration, eventStore);
 builder.Services.AddBankHealthChecks(builder.Configuration);
 
 builder.Services.AddCustomersModule();

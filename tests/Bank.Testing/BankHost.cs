@@ -1,27 +1,58 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Bank.Testing;
 
 /// <summary>
-/// The real host on Kestrel (a free loopback port) against its own fresh database:
-/// requests go through the same HTTP stack and limits as in production.
+/// The real host on Kestrel (a free loopback port) against real PostgreSQL: requests go through
+/// the same HTTP stack and limits as in production. As a class fixture it gets a fresh database
+/// of its own; tests that restart hosts pass a shared database and settings instead.
 /// </summary>
 public class BankHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private readonly Dictionary<string, string?> _settings;
     private TestDatabase? _database;
+    private bool _ownsDatabase;
+
+    public BankHost()
+        : this(null, new Dictionary<string, string?>())
+    {
+    }
+
+    private BankHost(TestDatabase? database, IReadOnlyDictionary<string, string?> settings)
+    {
+        _database = database;
+        _settings = new Dictionary<string, string?>(settings);
+    }
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The host has not been started.");
 
+    /// <summary>Starts a host on a shared database with the given settings.</summary>
+    public static async Task<BankHost> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?> settings)
+    {
+        var host = new BankHost(database, settings);
+        await host.InitializeAsync();
+        return host;
+    }
+
     public virtual async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
+        if (_database is null)
+        {
+            _database = await TestDatabase.CreateAsync();
+            _ownsDatabase = true;
+        }
+
         UseKestrel(0);
         StartServer();
     }
 
     public HttpClient CreateApiClient() => CreateClient();
+
+    public T GetService<T>()
+        where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Domain events in the store; Marten's own tombstones (gap fillers of failed transactions) excluded.</summary>
     public Task<long> CountEventsAsync() =>
@@ -31,19 +62,16 @@ public class BankHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
-        foreach (var (key, value) in Settings())
+        foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
     }
 
-    /// <summary>Extra configuration for a test class's host.</summary>
-    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
-
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        if (_database is not null)
+        if (_ownsDatabase && _database is not null)
         {
             await _database.DisposeAsync();
         }

@@ -1,3 +1,4 @@
+using Bank.BuildingBlocks.Broadcasting;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -45,9 +46,30 @@ public static class EventStoreSetup
                 options.Events.AppendMode = EventAppendMode.Quick;
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                // The relay hears of new events at once instead of polling every second.
+                options.Events.UseListenNotifyForEventAppends = true;
+                options.Projections.LeadershipPollingTime = 1000;
             })
-            .UseLightweightSessions()
+            .BuildSessionsWith<TracingSessionFactory>()
             .ApplyAllDatabaseChangesOnStartup();
+    }
+
+    /// <summary>Lightweight sessions whose events remember the trace of the request that appended them.</summary>
+    private sealed class TracingSessionFactory(IDocumentStore store) : ISessionFactory
+    {
+        public IQuerySession QuerySession() => store.QuerySession();
+
+        public IDocumentSession OpenSession()
+        {
+            var session = store.LightweightSession();
+            if (TraceHeaders.Current() is { } traceParent)
+            {
+                session.SetHeader(TraceHeaders.TraceParent, traceParent);
+            }
+
+            return session;
+        }
     }
 
     /// <summary>Stores events under their stable names instead of names derived from CLR types.</summary>

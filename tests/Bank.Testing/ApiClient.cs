@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Xunit;
 
-namespace Bank.Api.Tests;
+namespace Bank.Testing;
 
 /// <summary>Small helpers that keep the tests about the API rather than about HttpClient.</summary>
-internal static class ApiClient
+public static class ApiClient
 {
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json) =>
         client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));

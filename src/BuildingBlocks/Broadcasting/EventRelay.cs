@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Bank.BuildingBlocks.EventSourcing;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Services;
+using Marten.Subscriptions;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.BuildingBlocks.Broadcasting;
+
+/// <summary>
+/// Broadcasts every committed event, in global order, a page at a time. Run by Marten's async
+/// daemon, which stores how far it got only after this returns: the event store is the outbox,
+/// so a crash between commit and publish loses nothing (delivery is at least once). A page that
+/// the transport does not acknowledge is retried, whole and in order, until it is.
+/// </summary>
+public sealed class EventRelay : SubscriptionBase
+{
+    public const string SubscriptionName = "EventRelay";
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly IEventBroadcaster _broadcaster;
+    private readonly EventTypeRegistry _eventTypes;
+    private readonly RelayStatus _status;
+    private readonly ILogger<EventRelay> _logger;
+
+    public EventRelay(IEventBroadcaster broadcaster, EventTypeRegistry eventTypes, RelayStatus status, ILogger<EventRelay> logger)
+    {
+        _broadcaster = broadcaster;
+        _eventTypes = eventTypes;
+        _status = status;
+        _logger = logger;
+        Name = SubscriptionName;
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        var events = ToBroadcast(page.Events);
+        var backoff = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _broadcaster.PublishAsync(events, cancellationToken);
+                _status.Relayed(page.SequenceCeiling);
+                if (attempt > 1)
+                {
+                    _logger.LogInformation("Relayed events up to position {Position} after {Attempts} attempts", page.SequenceCeiling, attempt);
+                }
+
+                return NullChangeListener.Instance;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _status.Failed(e);
+                _logger.LogWarning(
+                    e,
+                    "Could not relay events {From}..{To} (attempt {Attempt}); retrying in {Backoff} ms",
+                    page.SequenceFloor,
+                    page.SequenceCeiling,
+                    attempt,
+                    backoff.TotalMilliseconds);
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private List<BroadcastEvent> ToBroadcast(IReadOnlyList<IEvent> events)
+    {
+        var page = new List<BroadcastEvent>(events.Count);
+        foreach (var e in events)
+        {
+            // Marten's own bookkeeping events (such as tombstones) are not part of the contract.
+            if (!_eventTypes.TryGet(e.EventTypeName, out var type))
+            {
+                continue;
+            }
+
+            page.Add(new BroadcastEvent(
+                type,
+                e.Data,
+                e.Id,
+                e.StreamId,
+                e.Version,
+                e.Sequence,
+                e.Timestamp,
+                e.Headers?.TryGetValue(TraceHeaders.TraceParent, out var traceParent) == true ? traceParent?.ToString() : null));
+        }
+
+        return page;
+    }
+
+    private sealed class NullChangeListener : IChangeListener
+    {
+        public static readonly NullChangeListener Instance = new();
+
+        public Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) => Task.CompletedTask;
+
+        public Task BeforeCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token) => Task.CompletedTask;
+    }
+}
+
+/// <summary>The W3C trace context stored with each event, so a trace continues from the command to its consumers.</summary>
+public static class TraceHeaders
+{
+    public const string TraceParent = "traceparent";
+
+    public static string? Current() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+}

@@ -1,0 +1,141 @@
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+
+namespace Bank.BuildingBlocks.Kafka;
+
+/// <summary>
+/// In-process Kafka cluster backed by librdkafka's mock broker. It speaks the real wire protocol
+/// on 127.0.0.1 (any process on the machine can connect), keeps everything in memory and starts
+/// in milliseconds. Not a full broker: no CreateTopics admin API, no persistence, no ACLs.
+/// </summary>
+public sealed class EmbeddedKafkaBroker : IDisposable
+{
+    private const short ProduceApiKey = 0;
+
+    private readonly int _brokerCount;
+    private nint _handle;
+    private nint _cluster;
+
+    private EmbeddedKafkaBroker(nint handle, nint cluster, int brokerCount, string bootstrapServers)
+    {
+        _handle = handle;
+        _cluster = cluster;
+        _brokerCount = brokerCount;
+        BootstrapServers = bootstrapServers;
+    }
+
+    /// <summary>Comma-separated 127.0.0.1:port list, one per broker.</summary>
+    public string BootstrapServers { get; }
+
+    public static EmbeddedKafkaBroker Start(int brokers = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
+
+        // The mock needs an rd_kafka_t to own it; that handle never connects anywhere.
+        var conf = LibRdKafkaMock.ConfNew();
+        Span<byte> error = stackalloc byte[512];
+        nint handle;
+        try
+        {
+            // The owning handle logs to stderr (no log callback); level 0 silences its
+            // "no bootstrap.servers" notice and mock-broker chatter.
+            SetConf(conf, "log_level", "0", error);
+            SetConf(conf, "client.id", "embedded-kafka-broker", error);
+            handle = LibRdKafkaMock.New(LibRdKafkaMock.ProducerType, conf, error, (nuint)error.Length);
+            if (handle == 0)
+            {
+                throw new InvalidOperationException($"rd_kafka_new failed: {ReadError(error)}");
+            }
+        }
+        catch
+        {
+            LibRdKafkaMock.ConfDestroy(conf);
+            throw;
+        }
+
+        var cluster = LibRdKafkaMock.ClusterNew(handle, brokers);
+        if (cluster == 0)
+        {
+            LibRdKafkaMock.Destroy(handle);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed.");
+        }
+
+        // The mock defaults to a 3 s group.initial.rebalance.delay.ms for every new group.
+        LibRdKafkaMock.GroupInitialRebalanceDelayMs(cluster, 0);
+
+        var bootstrap = Marshal.PtrToStringUTF8(LibRdKafkaMock.ClusterBootstraps(cluster))!;
+        return new EmbeddedKafkaBroker(handle, cluster, brokers, bootstrap);
+    }
+
+    /// <summary>Creates a topic; the replication factor is the broker count.</summary>
+    public void CreateTopic(string name, int partitions)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        ThrowIfError(LibRdKafkaMock.TopicCreate(Cluster, name, partitions, _brokerCount));
+    }
+
+    /// <summary>Drops the broker's connections and refuses new ones. Leadership does not move.</summary>
+    public void SetBrokerDown(int id) => ThrowIfError(LibRdKafkaMock.BrokerSetDown(Cluster, id));
+
+    public void SetBrokerUp(int id) => ThrowIfError(LibRdKafkaMock.BrokerSetUp(Cluster, id));
+
+    /// <summary>
+    /// Fails the next <paramref name="count"/> Produce requests (cluster-wide) with <paramref name="error"/>.
+    /// <see cref="ErrorCode.Local_Transport"/> makes the broker drop the connection instead.
+    /// </summary>
+    public void InjectProduceErrors(int count, ErrorCode error)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var errors = new int[count];
+        Array.Fill(errors, (int)error);
+        LibRdKafkaMock.PushRequestErrorsArray(Cluster, ProduceApiKey, (nuint)count, errors);
+    }
+
+    public void ClearProduceErrors() => LibRdKafkaMock.ClearRequestErrors(Cluster, ProduceApiKey);
+
+    public void Dispose()
+    {
+        var cluster = Interlocked.Exchange(ref _cluster, 0);
+        if (cluster == 0)
+        {
+            return;
+        }
+
+        // The cluster must go before the handle that owns it.
+        LibRdKafkaMock.ClusterDestroy(cluster);
+        LibRdKafkaMock.Destroy(Interlocked.Exchange(ref _handle, 0));
+    }
+
+    private nint Cluster
+    {
+        get
+        {
+            var cluster = Volatile.Read(ref _cluster);
+            ObjectDisposedException.ThrowIf(cluster == 0, this);
+            return cluster;
+        }
+    }
+
+    private static void SetConf(nint conf, string name, string value, Span<byte> error)
+    {
+        if (LibRdKafkaMock.ConfSet(conf, name, value, error, (nuint)error.Length) != LibRdKafkaMock.ConfOk)
+        {
+            throw new InvalidOperationException($"rd_kafka_conf_set({name}) failed: {ReadError(error)}");
+        }
+    }
+
+    private static string ReadError(ReadOnlySpan<byte> error)
+    {
+        var end = error.IndexOf((byte)0);
+        return System.Text.Encoding.UTF8.GetString(end < 0 ? error : error[..end]);
+    }
+
+    private static void ThrowIfError(int error)
+    {
+        if (error != 0)
+        {
+            throw new KafkaException((ErrorCode)error);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Bank.BuildingBlocks.Broadcasting;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bank.BuildingBlocks.Kafka;
+
+/// <summary>
+/// Sends a page of events to Kafka and returns when the cluster acknowledged all of them:
+/// key = aggregate id, value = the event as camelCase JSON, headers describing it.
+/// An idempotent producer with <c>acks=all</c> that never gives up on a message by itself
+/// (<c>message.timeout.ms=0</c>): while the cluster is away, the page waits instead of leaving
+/// gaps that a resend would fill out of order.
+/// </summary>
+public sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
+{
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly KafkaOptions _options;
+
+    public KafkaEventBroadcaster(KafkaCluster cluster, IOptions<KafkaOptions> options, ILogger<KafkaEventBroadcaster> logger)
+    {
+        _options = options.Value;
+        var config = new ProducerConfig(cluster.ClientProperties())
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MessageTimeoutMs = 0,
+            LingerMs = 1,
+            ClientId = "bank-event-relay",
+        };
+        _producer = new ProducerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
+            .SetErrorHandler((_, error) => logger.LogWarning("Kafka producer: {Reason}", error.Reason))
+            .Build();
+    }
+
+    public async Task PublishAsync(IReadOnlyList<BroadcastEvent> page, CancellationToken cancellationToken)
+    {
+        if (page.Count == 0)
+        {
+            return;
+        }
+
+        var pending = new PageDelivery(page.Count);
+        foreach (var e in page)
+        {
+            _producer.Produce(_options.TopicFor(e.Type.AggregateType), ToMessage(e), pending.Report);
+        }
+
+        // Flush blocks until every delivery report of the page arrived (or cancellation).
+        await Task.Run(() => _producer.Flush(cancellationToken), cancellationToken);
+        await pending.Completion.WaitAsync(cancellationToken);
+    }
+
+    public static Message<string, byte[]> ToMessage(BroadcastEvent e)
+    {
+        var headers = new Headers
+        {
+            { KafkaHeaderNames.MessageType, Encoding.UTF8.GetBytes(e.Type.Name) },
+            { KafkaHeaderNames.EventId, Encoding.UTF8.GetBytes(e.EventId.ToString("D")) },
+            { KafkaHeaderNames.StreamVersion, Encoding.UTF8.GetBytes(e.StreamVersion.ToString(CultureInfo.InvariantCulture)) },
+            { KafkaHeaderNames.GlobalPosition, Encoding.UTF8.GetBytes(e.GlobalPosition.ToString(CultureInfo.InvariantCulture)) },
+            { KafkaHeaderNames.Timestamp, Encoding.UTF8.GetBytes(e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)) },
+            { KafkaHeaderNames.ContentType, "application/json"u8.ToArray() },
+        };
+        if (e.TraceParent is not null)
+        {
+            headers.Add(KafkaHeaderNames.TraceParent, Encoding.UTF8.GetBytes(e.TraceParent));
+        }
+
+        return new Message<string, byte[]>
+        {
+            Key = e.StreamId.ToString("D"),
+            Value = JsonSerializer.SerializeToUtf8Bytes(e.Data, e.Type.ClrType, JsonSerializerOptions.Web),
+            Headers = headers,
+            Timestamp = new Timestamp(e.Timestamp),
+        };
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
+    }
+
+    /// <summary>Counts the delivery reports of one page; the first failure fails the page.</summary>
+    private sealed class PageDelivery(int count)
+    {
+        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _remaining = count;
+
+        public Task Completion => _completion.Task;
+
+        public void Report(DeliveryReport<string, byte[]> report)
+        {
+            if (report.Error.IsError)
+            {
+                _completion.TrySetException(new KafkaException(report.Error));
+            }
+            else if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                _completion.TrySetResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Bank.BuildingBlocks.Kafka;
+using Bank.Testing;
+using Xunit;
+
+namespace Bank.Messaging.Tests;
+
+/// <summary>The relay against real PostgreSQL and a Kafka-protocol broker that outlives the hosts.</summary>
+public sealed class EventRelayTests : IAsyncLifetime
+{
+    private EmbeddedKafkaBroker _broker = null!;
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _broker = EmbeddedKafkaBroker.Start();
+        _broker.CreateTopic("events_Customer", 6);
+        _broker.CreateTopic("events_Account", 6);
+        _database = await TestDatabase.CreateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        _broker.Dispose();
+    }
+
+    [Fact]
+    public async Task Every_event_reaches_its_aggregate_types_topic_keyed_by_id_in_version_order_with_its_headers()
+    {
+        await using var host = await StartHostAsync();
+        var client = host.CreateApiClient();
+        var accounts = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var accountId = await client.OpenAccountAsync(i % 2 == 0 ? "EUR" : "USD", initialDeposit: 50m);
+            await client.PostJsonAsync($"/accounts/{accountId}/withdrawals", new { amount = 10m, currency = "EUR" });
+            await client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = 1m, currency = "CAD" });
+            accounts.Add(accountId);
+        }
+
+        var accountMessages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 12);
+        var customerMessages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Customer", expected: 3);
+
+        Assert.Equal(12, accountMessages.Count);
+        Assert.Equal(3, customerMessages.Count);
+        foreach (var accountId in accounts)
+        {
+            var stream = accountMessages.Where(m => m.Key == accountId.ToString("D")).OrderBy(m => m.Offset).ToList();
+            Assert.Single(stream.Select(m => m.Partition).Distinct());
+            Assert.Equal(["1", "2", "3", "4"], stream.Select(m => m.Headers[KafkaHeaderNames.StreamVersion]));
+            Assert.Equal(
+                ["AccountOpened", "MoneyDeposited", "MoneyWithdrawn", "MoneyDeposited"],
+                stream.Select(m => m.Headers[KafkaHeaderNames.MessageType]));
+            var positions = stream.Select(m => long.Parse(m.Headers[KafkaHeaderNames.GlobalPosition], CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(positions.Order(), positions);
+            Assert.All(stream, message =>
+            {
+                Assert.Equal("application/json", message.Headers[KafkaHeaderNames.ContentType]);
+                Assert.True(Guid.TryParse(message.Headers[KafkaHeaderNames.EventId], out _));
+                Assert.EndsWith("Z", message.Headers[KafkaHeaderNames.Timestamp], StringComparison.Ordinal);
+                Assert.True(DateTimeOffset.TryParse(message.Headers[KafkaHeaderNames.Timestamp], CultureInfo.InvariantCulture, out _));
+                Assert.Equal(accountId, JsonDocument.Parse(message.Value).RootElement.GetProperty("accountId").GetGuid());
+            });
+        }
+
+        var created = JsonDocument.Parse(customerMessages[0].Value).RootElement;
+        Assert.Equal(customerMessages[0].Key, created.GetProperty("customerId").GetGuid().ToString("D"));
+        Assert.Equal("Ada", created.GetProperty("firstName").GetString());
+        Assert.Equal("CustomerCreated", customerMessages[0].Headers[KafkaHeaderNames.MessageType]);
+    }
+
+    [Fact]
+    public async Task The_trace_of_the_command_travels_in_the_traceparent_header()
+    {
+        await using var host = await StartHostAsync();
+        var client = host.CreateApiClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/customers")
+        {
+            Content = JsonContent(new { firstName = "Trace", lastName = "Able", email = $"{Guid.NewGuid():N}@example.com" }),
+        };
+        request.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request)).StatusCode);
+
+        var message = Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Customer", expected: 1));
+        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", message.Headers[KafkaHeaderNames.TraceParent], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_appended_while_no_relay_ran_arrive_once_one_starts()
+    {
+        await using (var apiOnly = await StartHostAsync(relay: false))
+        {
+            await apiOnly.CreateApiClient().OpenAccountAsync("EUR", initialDeposit: 5m);
+            Assert.Empty(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 1, timeout: TimeSpan.FromSeconds(2)));
+        }
+
+        await using var relaying = await StartHostAsync();
+
+        Assert.Equal(2, (await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 2)).Count);
+        Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Customer", expected: 1));
+    }
+
+    [Fact]
+    public async Task A_restarted_relay_does_not_send_acknowledged_pages_again()
+    {
+        await using (var first = await StartHostAsync())
+        {
+            await first.CreateApiClient().OpenAccountAsync("EUR", initialDeposit: 5m);
+            Assert.Equal(2, (await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 2)).Count);
+        }
+
+        await using var second = await StartHostAsync();
+        await second.CreateApiClient().OpenAccountAsync("CAD");
+
+        var messages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 3, quiet: TimeSpan.FromSeconds(2));
+        Assert.Equal(3, messages.Count);
+        Assert.Equal(3, messages.Select(m => m.Headers[KafkaHeaderNames.EventId]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task With_Kafka_unreachable_commands_succeed_health_is_degraded_and_everything_arrives_when_it_returns()
+    {
+        _broker.SetBrokerDown(1);
+        await using var host = await StartHostAsync();
+        var client = host.CreateApiClient();
+
+        var accountId = await client.OpenAccountAsync("EUR", initialDeposit: 20m);
+        var withdrawal = await client.PostJsonAsync($"/accounts/{accountId}/withdrawals", new { amount = 5m, currency = "EUR" });
+        Assert.Equal(HttpStatusCode.OK, withdrawal.StatusCode);
+        var health = await (await client.GetAsync("/health")).JsonAsync();
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("kafka").GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
+
+        _broker.SetBrokerUp(1);
+
+        var messages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 3, timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(["1", "2", "3"], messages.Select(m => m.Headers[KafkaHeaderNames.StreamVersion]));
+        Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Customer", expected: 1));
+    }
+
+    private static StringContent JsonContent(object body) =>
+        new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), System.Text.Encoding.UTF8, "application/json");
+
+    private Task<BankHost> StartHostAsync(bool relay = true) =>
+        BankHost.StartAsync(_database, new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = _broker.BootstrapServers,
+            ["Relay:Enabled"] = relay ? "true" : "false",
+        });
+}
