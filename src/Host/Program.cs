@@ -7,6 +7,11 @@ using Bank.Customers;
 using Bank.Host;
 using Scalar.AspNetCore;
 
+if (args is [StandaloneKafkaBroker.Command, .. var brokerArgs])
+{
+    return StandaloneKafkaBroker.Run(brokerArgs);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebConventions.MaxRequestBodyBytes);
@@ -31,6 +36,7 @@ app.MapCustomersEndpoints();
 app.MapAccountsEndpoints();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to the API tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
@@ -13,23 +14,33 @@ public sealed class EmbeddedKafkaBroker : IDisposable
     private const short ProduceApiKey = 0;
 
     private readonly int _brokerCount;
+    private readonly LoopbackPortForwarder? _forwarder;
     private nint _handle;
     private nint _cluster;
 
-    private EmbeddedKafkaBroker(nint handle, nint cluster, int brokerCount, string bootstrapServers)
+    private EmbeddedKafkaBroker(nint handle, nint cluster, int brokerCount, string bootstrapServers, LoopbackPortForwarder? forwarder)
     {
         _handle = handle;
         _cluster = cluster;
         _brokerCount = brokerCount;
+        _forwarder = forwarder;
         BootstrapServers = bootstrapServers;
     }
 
     /// <summary>Comma-separated 127.0.0.1:port list, one per broker.</summary>
     public string BootstrapServers { get; }
 
-    public static EmbeddedKafkaBroker Start(int brokers = 1)
+    /// <summary>
+    /// Starts a cluster on ephemeral loopback ports, or, with <paramref name="port"/>, a single broker
+    /// reachable (and advertised) at 127.0.0.1:<paramref name="port"/>, the same address after a restart.
+    /// </summary>
+    public static EmbeddedKafkaBroker Start(int brokers = 1, int? port = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
+        if (port is not null && brokers != 1)
+        {
+            throw new ArgumentException("A fixed port is supported for a single broker only.", nameof(port));
+        }
 
         // The mock needs an rd_kafka_t to own it; that handle never connects anywhere.
         var conf = LibRdKafkaMock.ConfNew();
@@ -64,7 +75,23 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         LibRdKafkaMock.GroupInitialRebalanceDelayMs(cluster, 0);
 
         var bootstrap = Marshal.PtrToStringUTF8(LibRdKafkaMock.ClusterBootstraps(cluster))!;
-        return new EmbeddedKafkaBroker(handle, cluster, brokers, bootstrap);
+        if (port is not { } fixedPort)
+        {
+            return new EmbeddedKafkaBroker(handle, cluster, brokers, bootstrap, null);
+        }
+
+        try
+        {
+            var forwarder = new LoopbackPortForwarder(fixedPort, int.Parse(bootstrap[(bootstrap.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+            LibRdKafkaMock.BrokerSetHostPort(cluster, 1, "127.0.0.1", fixedPort);
+            return new EmbeddedKafkaBroker(handle, cluster, brokers, $"127.0.0.1:{fixedPort}", forwarder);
+        }
+        catch
+        {
+            LibRdKafkaMock.ClusterDestroy(cluster);
+            LibRdKafkaMock.Destroy(handle);
+            throw;
+        }
     }
 
     /// <summary>Creates a topic; the replication factor is the broker count.</summary>
@@ -101,6 +128,8 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         {
             return;
         }
+
+        _forwarder?.Dispose();
 
         // The cluster must go before the handle that owns it.
         LibRdKafkaMock.ClusterDestroy(cluster);

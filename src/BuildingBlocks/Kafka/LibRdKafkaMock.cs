@@ -61,6 +61,9 @@ internal static partial class LibRdKafkaMock
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_up")]
     internal static partial int BrokerSetUp(nint cluster, int brokerId);
 
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void BrokerSetHostPort(nint cluster, int brokerId, string host, int port);
+
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     internal static partial void PushRequestErrorsArray(nint cluster, short apiKey, nuint count, ReadOnlySpan<int> errors);
 
