@@ -1,5 +1,5 @@
 using Bank.Accounts;
-using Bank.BuildingBlocks.Broadcasting;
+using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
@@ -19,11 +19,15 @@ builder.Services.AddApiConventions();
 builder.Services.AddOpenApi();
 builder.Services.AddExchangeRates(builder.Configuration);
 var eventStore = builder.Services.AddEventStore(builder.Configuration);
-builder.Services.AddKafkaBroadcasting(builder.Configuration, eventStore);
 builder.Services.AddBankHealthChecks(builder.Configuration);
 
-builder.Services.AddCustomersModule();
+builder.Services.AddCustomersModule(builder.Configuration);
 builder.Services.AddAccountsModule();
+builder.Services.AddEventBroadcasting(builder.Configuration, eventStore, bus =>
+{
+    bus.AddCustomersConsumers();
+    bus.AddAccountsConsumers();
+});
 
 var app = builder.Build();
 

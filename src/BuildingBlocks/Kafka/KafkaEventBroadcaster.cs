@@ -17,24 +17,18 @@ namespace Bank.BuildingBlocks.Kafka;
 /// </summary>
 public sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
 {
-    private readonly IProducer<string, byte[]> _producer;
     private readonly KafkaOptions _options;
+    private readonly KafkaCluster _cluster;
+    private readonly ILogger<KafkaEventBroadcaster> _logger;
+    private IProducer<string, byte[]> _producer;
+    private volatile bool _fatal;
 
     public KafkaEventBroadcaster(KafkaCluster cluster, IOptions<KafkaOptions> options, ILogger<KafkaEventBroadcaster> logger)
     {
         _options = options.Value;
-        var config = new ProducerConfig(cluster.ClientProperties())
-        {
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            MessageTimeoutMs = 0,
-            LingerMs = 1,
-            ClientId = "bank-event-relay",
-        };
-        _producer = new ProducerBuilder<string, byte[]>(config)
-            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
-            .SetErrorHandler((_, error) => logger.LogWarning("Kafka producer: {Reason}", error.Reason))
-            .Build();
+        _cluster = cluster;
+        _logger = logger;
+        _producer = CreateProducer();
     }
 
     public async Task PublishAsync(IReadOnlyList<BroadcastEvent> page, CancellationToken cancellationToken)
@@ -42,6 +36,15 @@ public sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         if (page.Count == 0)
         {
             return;
+        }
+
+        if (_fatal)
+        {
+            // An idempotent producer that hit a fatal error (a broker that forgot it, say) is unusable: start afresh.
+            _logger.LogWarning("Recreating the Kafka producer after a fatal error");
+            _producer.Dispose();
+            _fatal = false;
+            _producer = CreateProducer();
         }
 
         var pending = new PageDelivery(page.Count);
@@ -54,6 +57,23 @@ public sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         await Task.Run(() => _producer.Flush(cancellationToken), cancellationToken);
         await pending.Completion.WaitAsync(cancellationToken);
     }
+
+    private IProducer<string, byte[]> CreateProducer() =>
+        new ProducerBuilder<string, byte[]>(new ProducerConfig(_cluster.ClientProperties())
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MessageTimeoutMs = 0,
+            LingerMs = 1,
+            ClientId = "bank-event-relay",
+        })
+            .SetLogHandler((_, message) => KafkaLog.Write(_logger, message))
+            .SetErrorHandler((_, error) =>
+            {
+                _fatal |= error.IsFatal;
+                _logger.LogWarning("Kafka producer: {Reason}", error.Reason);
+            })
+            .Build();
 
     public static Message<string, byte[]> ToMessage(BroadcastEvent e)
     {

@@ -20,6 +20,16 @@ public sealed class KafkaOptions
     /// <summary>Any librdkafka client property (security.protocol, sasl.*, ssl.*, ...), passed to every client as is.</summary>
     public Dictionary<string, string> Client { get; set; } = [];
 
+    /// <summary>librdkafka properties for the module consumers only (session.timeout.ms, ...).</summary>
+    public Dictionary<string, string> Consumer { get; set; } = [];
+
+    /// <summary>Consumer group of each module, by module name; the module's name when absent.</summary>
+    public Dictionary<string, string> ConsumerGroups { get; set; } = [];
+
+    public string GroupOf(string module) => ConsumerGroups.GetValueOrDefault(module) is { Length: > 0 } group ? group : module;
+
+    public string DeadLetterTopicFor(string topic) => topic + ".dlt";
+
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(BootstrapServers);
 
     public string TopicFor(string aggregateType) => TopicPrefix + aggregateType;

@@ -1,11 +1,15 @@
+using Bank.Accounts.AccountDetails;
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Deposit;
 using Bank.Accounts.Domain;
 using Bank.Accounts.OpenAccount;
 using Bank.Accounts.Withdraw;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Messaging;
+using Bank.BuildingBlocks.Projections;
 using JasperFx.Events.Projections;
 using Marten;
+using MassTransit;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +21,9 @@ public static class AccountsModule
     /// <summary>The database schema that holds this module's documents.</summary>
     public const string SchemaName = "accounts";
 
+    /// <summary>The module's name; also its consumer group and in-memory endpoint.</summary>
+    public const string Name = "accounts";
+
     public static IServiceCollection AddAccountsModule(this IServiceCollection services)
     {
         services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames);
@@ -24,8 +31,17 @@ public static class AccountsModule
         {
             options.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
             options.Schema.For<Account>().DatabaseSchemaName(SchemaName);
+            options.Schema.For<AccountView>().DatabaseSchemaName(SchemaName);
+            options.Schema.For<AccountOwner>().DatabaseSchemaName(SchemaName);
         });
         return services;
+    }
+
+    /// <summary>The consumers that keep the module's query models, each retried before its message is dead-lettered.</summary>
+    public static void AddAccountsConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddModuleConsumer<AccountViewProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
+        bus.AddModuleConsumer<AccountOwnerProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
     }
 
     public static IEndpointRouteBuilder MapAccountsEndpoints(this IEndpointRouteBuilder app)
@@ -33,6 +49,7 @@ public static class AccountsModule
         app.MapOpenAccount();
         app.MapDeposit();
         app.MapWithdraw();
+        app.MapGetAccount();
         return app;
     }
 }

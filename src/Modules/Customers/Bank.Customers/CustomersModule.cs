@@ -1,10 +1,17 @@
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Messaging;
+using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.Projections;
 using Bank.Customers.Contracts;
 using Bank.Customers.CreateCustomer;
+using Bank.Customers.CustomerDetails;
 using Bank.Customers.Domain;
+using Bank.Customers.ListCustomers;
 using JasperFx.Events.Projections;
 using Marten;
+using MassTransit;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bank.Customers;
@@ -15,7 +22,10 @@ public static class CustomersModule
     /// <summary>The database schema that holds this module's documents.</summary>
     public const string SchemaName = "customers";
 
-    public static IServiceCollection AddCustomersModule(this IServiceCollection services)
+    /// <summary>The module's name; also its consumer group and in-memory endpoint.</summary>
+    public const string Name = "customers";
+
+    public static IServiceCollection AddCustomersModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddEventTypes(CustomerEvents.AggregateType, CustomerEvents.TypeNames);
         services.ConfigureMarten(options =>
@@ -23,14 +33,33 @@ public static class CustomersModule
             options.Projections.Snapshot<Customer>(SnapshotLifecycle.Inline);
             options.Schema.For<Customer>().DatabaseSchemaName(SchemaName);
             options.Schema.For<EmailReservation>().DatabaseSchemaName(SchemaName);
+            options.Schema.For<CustomerProfile>().DatabaseSchemaName(SchemaName).Index(profile => profile.CreatedAt);
+            options.Schema.For<CustomerAccount>().DatabaseSchemaName(SchemaName).Index(account => account.CustomerId);
         });
         services.AddScoped<ICustomerDirectory, CustomerDirectory>();
+
+        var reporting = configuration["Customers:ReportingCurrency"] ?? "EUR";
+        if (!Currencies.TryParse(reporting, out var reportingCurrency))
+        {
+            throw new InvalidOperationException($"Customers:ReportingCurrency '{reporting}' is not one of {Currencies.Names}.");
+        }
+
+        services.AddSingleton(new ReportingCurrency(reportingCurrency));
         return services;
+    }
+
+    /// <summary>The consumers that keep the module's query models, each retried before its message is dead-lettered.</summary>
+    public static void AddCustomersConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddModuleConsumer<CustomerProfileProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
+        bus.AddModuleConsumer<CustomerAccountsProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
     }
 
     public static IEndpointRouteBuilder MapCustomersEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapCreateCustomer();
+        app.MapGetCustomer();
+        app.MapListCustomers();
         return app;
     }
 }

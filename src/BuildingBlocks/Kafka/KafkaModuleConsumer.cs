@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Messaging;
+using Confluent.Kafka;
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bank.BuildingBlocks.Kafka;
+
+/// <summary>
+/// One module's consumer group: reads the topics of the events its consumers handle and feeds each
+/// message to them through MassTransit (<see cref="ModuleDispatcher"/>). Messages of a partition are
+/// handled one after another, in order. An offset is committed only once its message and every
+/// earlier one of the partition are finished: periodically, when partitions are revoked and at
+/// shutdown. A message whose consumers still fail after their retries, or that cannot be read, goes to
+/// <c>{topic}.dlt</c> with error headers; only then does the partition move on. Nothing is skipped silently.
+/// </summary>
+public sealed class KafkaModuleConsumer(
+    string module,
+    KafkaCluster cluster,
+    IOptions<KafkaOptions> kafkaOptions,
+    ModuleDispatchers dispatchers,
+    EventTypeRegistry eventTypes,
+    DeadLetterPublisher deadLetters,
+    IDocumentStore store,
+    ILogger<KafkaModuleConsumer> logger) : BackgroundService
+{
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
+
+    private readonly KafkaOptions _options = kafkaOptions.Value;
+    private readonly string _groupId = kafkaOptions.Value.GroupOf(module);
+
+    // Next offset to commit, and the global position of the last finished event, per partition.
+    private readonly Dictionary<TopicPartition, (Offset Next, long Position)> _finished = [];
+    private readonly HashSet<TopicPartition> _uncommitted = [];
+    private DateTime _nextCommit = DateTime.UtcNow + CommitInterval;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Consume() blocks: give the loop a thread of its own rather than a pool thread.
+        Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var dispatcher = dispatchers.Get(module);
+        var topics = dispatcher.MessageTypes.Select(t => _options.TopicFor(eventTypes.Get(t).AggregateType)).Distinct().ToList();
+        using var consumer = new ConsumerBuilder<string, byte[]>(ConsumerConfig())
+            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
+            .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer group {Group}: {Reason}", _groupId, error.Reason))
+            .SetPartitionsRevokedHandler((c, revoked) =>
+            {
+                var partitions = revoked.Select(p => p.TopicPartition).ToList();
+                Commit(c, partitions);
+                Forget(partitions);
+            })
+            .SetPartitionsLostHandler((_, lost) => Forget(lost.Select(p => p.TopicPartition)))
+            .Build();
+        consumer.Subscribe(topics);
+        logger.LogInformation("Module {Module} consumes {Topics} in consumer group {Group}", module, string.Join(", ", topics), _groupId);
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var result = ConsumeNext(consumer, stoppingToken);
+                if (result is not null && await HandleAsync(consumer, dispatcher, result, stoppingToken))
+                {
+                    _finished[result.TopicPartition] = (result.Offset + 1, PositionOf(result.Message) ?? PreviousPosition(result.TopicPartition));
+                    _uncommitted.Add(result.TopicPartition);
+                }
+
+                if (DateTime.UtcNow >= _nextCommit)
+                {
+                    Commit(consumer, _uncommitted.ToList());
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what was finished is committed below.
+        }
+        finally
+        {
+            Commit(consumer, _uncommitted.ToList());
+            consumer.Close();
+        }
+    }
+
+    private ConsumeResult<string, byte[]>? ConsumeNext(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return consumer.Consume(TimeSpan.FromMilliseconds(250));
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            logger.LogWarning("Kafka consumer group {Group} could not fetch: {Reason}", _groupId, e.Error.Reason);
+            stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            return null;
+        }
+    }
+
+    /// <summary>True when the message is finished: handled, passed over, or in the dead-letter topic.</summary>
+    private async Task<bool> HandleAsync(
+        IConsumer<string, byte[]> consumer, ModuleDispatcher dispatcher, ConsumeResult<string, byte[]> result, CancellationToken stoppingToken)
+    {
+        var headers = result.Message.Headers?.ToDictionary(h => h.Key, h => (object)Encoding.UTF8.GetString(h.GetValueBytes()))
+            ?? [];
+        var typeName = headers.GetValueOrDefault(KafkaHeaderNames.MessageType) as string;
+        if (typeName is null || !eventTypes.TryGet(typeName, out var eventType) || !dispatcher.Consumes(eventType.ClrType))
+        {
+            // Events this module does not consume are passed over, as a consumer group should.
+            return true;
+        }
+
+        var info = new KafkaMessageInfo(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key);
+        try
+        {
+            await dispatcher.DispatchAsync(eventType.ClrType, result.Message.Value ?? [], headers, MessageIdOf(headers, info), info, stoppingToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError(
+                e,
+                "Consumer group {Group} failed on {Type} at {Topic}[{Partition}]@{Offset} after its retries; sending it to the dead-letter topic",
+                _groupId,
+                typeName,
+                result.Topic,
+                result.Partition.Value,
+                result.Offset.Value);
+            if (await deadLetters.TryPublishAsync(result, _groupId, e, stoppingToken))
+            {
+                return true;
+            }
+
+            // Not even dead-lettered: read it again rather than move past it.
+            consumer.Seek(result.TopicPartitionOffset);
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            return false;
+        }
+    }
+
+    private void Commit(IConsumer<string, byte[]> consumer, IEnumerable<TopicPartition> partitions)
+    {
+        _nextCommit = DateTime.UtcNow + CommitInterval;
+        var toCommit = partitions.Where(_uncommitted.Contains).Select(p => (Partition: p, Finished: _finished[p])).ToList();
+        if (toCommit.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(toCommit.Select(p => new TopicPartitionOffset(p.Partition, p.Finished.Next)));
+            _uncommitted.ExceptWith(toCommit.Select(p => p.Partition));
+            RecordPositions(toCommit);
+        }
+        catch (KafkaException e)
+        {
+            // Uncommitted messages are delivered again later; projections ignore what they already applied.
+            logger.LogWarning("Consumer group {Group} could not commit offsets: {Reason}", _groupId, e.Error.Reason);
+        }
+    }
+
+    private void RecordPositions(List<(TopicPartition Partition, (Offset Next, long Position) Finished)> committed)
+    {
+        try
+        {
+            using var session = store.LightweightSession();
+            session.Store(committed
+                .Where(p => p.Finished.Position > 0)
+                .Select(p => new ConsumerPosition(
+                    ConsumerPosition.IdOf(_groupId, p.Partition.Topic, p.Partition.Partition.Value),
+                    _groupId,
+                    p.Partition.Topic,
+                    p.Partition.Partition.Value,
+                    p.Finished.Position))
+                .ToArray());
+            // Called from librdkafka's rebalance callback too, which is synchronous; this is the consume loop's own thread.
+            session.SaveChangesAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Consumer group {Group} could not record its positions; they are recorded with the next commit", _groupId);
+        }
+    }
+
+    private void Forget(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _finished.Remove(partition);
+            _uncommitted.Remove(partition);
+        }
+    }
+
+    private long PreviousPosition(TopicPartition partition) =>
+        _finished.TryGetValue(partition, out var finished) ? finished.Position : 0;
+
+    private static long? PositionOf(Message<string, byte[]> message) =>
+        message.Headers?.TryGetLastBytes(KafkaHeaderNames.GlobalPosition, out var bytes) == true
+        && long.TryParse(Encoding.UTF8.GetString(bytes), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : null;
+
+    /// <summary>The event's id, or for a foreign message one derived from its coordinates, so a redelivery keeps its id.</summary>
+    private static Guid MessageIdOf(Dictionary<string, object> headers, KafkaMessageInfo info)
+    {
+        if (headers.GetValueOrDefault(KafkaHeaderNames.EventId) is string text && Guid.TryParse(text, out var eventId))
+        {
+            return eventId;
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{info.Topic}/{info.Partition}/{info.Offset}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    private ConsumerConfig ConsumerConfig()
+    {
+        var config = new ConsumerConfig(cluster.ClientProperties())
+        {
+            GroupId = _groupId,
+            ClientId = $"bank-{module}",
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Low latency when idle: the broker answers a fetch within 50 ms even without new data.
+            FetchWaitMaxMs = 50,
+        };
+        if (cluster.Embedded is not null)
+        {
+            // The embedded broker keeps a left group's members until their session times out:
+            // a short session lets a restarted host rejoin within seconds.
+            config.SessionTimeoutMs = 3000;
+            config.HeartbeatIntervalMs = 1000;
+        }
+
+        foreach (var (key, value) in _options.Consumer)
+        {
+            config.Set(key, value);
+        }
+
+        return config;
+    }
+}

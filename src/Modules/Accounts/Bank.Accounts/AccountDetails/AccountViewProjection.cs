@@ -1,0 +1,25 @@
+using Bank.Accounts.Contracts;
+using Bank.BuildingBlocks.Projections;
+using Marten;
+using MassTransit;
+
+namespace Bank.Accounts.AccountDetails;
+
+internal sealed class AccountViewProjection(IDocumentSession session)
+    : IConsumer<AccountOpened>, IConsumer<MoneyDeposited>, IConsumer<MoneyWithdrawn>
+{
+    public Task Consume(ConsumeContext<AccountOpened> context) =>
+        session.ApplyAsync<AccountView>(context, context.Message.AccountId, (_, version) =>
+            new AccountView(context.Message.AccountId, context.Message.CustomerId, context.Message.Currency, 0m) { Version = version });
+
+    public Task Consume(ConsumeContext<MoneyDeposited> context) =>
+        SetBalance(context, context.Message.AccountId, context.Message.Currency, context.Message.Balance);
+
+    public Task Consume(ConsumeContext<MoneyWithdrawn> context) =>
+        SetBalance(context, context.Message.AccountId, context.Message.Currency, context.Message.Balance);
+
+    // Events carry the balance after them, so the newest event alone tells the balance.
+    private Task SetBalance(ConsumeContext context, Guid accountId, string currency, decimal balance) =>
+        session.ApplyAsync<AccountView>(context, accountId, (current, version) =>
+            (current ?? new AccountView(accountId, Guid.Empty, currency, balance)) with { Balance = balance, Version = version });
+}

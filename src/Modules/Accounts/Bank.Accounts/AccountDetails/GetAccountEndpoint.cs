@@ -1,0 +1,46 @@
+using Bank.BuildingBlocks.Web;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bank.Accounts.AccountDetails;
+
+internal static class GetAccountEndpoint
+{
+    /// <summary><see cref="OwnerName"/> and <see cref="OwnerEmail"/> are null until the owner's events have arrived.</summary>
+    internal sealed record AccountDetailsResponse(
+        Guid Id, Guid OwnerId, string? OwnerName, string? OwnerEmail, string Currency, decimal Balance, long Version);
+
+    public static void MapGetAccount(this IEndpointRouteBuilder app) =>
+        app.MapGet("/accounts/{id}", Handle)
+            .WithName("GetAccount")
+            .WithSummary("An account with its owner's name and email, its balance and its stream version.")
+            .Produces<AccountDetailsResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    internal static async Task<IResult> Handle(string id, IQuerySession session, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var accountId))
+        {
+            return Problems.InvalidId("id", id);
+        }
+
+        var account = await session.LoadAsync<AccountView>(accountId, cancellationToken);
+        if (account is null)
+        {
+            return MoneyMovement.AccountNotFound(accountId);
+        }
+
+        var owner = await session.LoadAsync<AccountOwner>(account.OwnerId, cancellationToken);
+        return TypedResults.Ok(new AccountDetailsResponse(
+            account.Id,
+            account.OwnerId,
+            owner is null ? null : $"{owner.FirstName} {owner.LastName}",
+            owner?.Email,
+            account.Currency,
+            account.Balance,
+            account.Version));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Bank.BuildingBlocks.Web;
+using Bank.Customers.CustomerDetails;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bank.Customers.ListCustomers;
+
+internal static class ListCustomersEndpoint
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    internal sealed record CustomerListResponse(IReadOnlyList<CustomerListItem> Items, int Page, int PageSize, long TotalCount);
+
+    internal sealed record CustomerListItem(Guid Id, string FirstName, string LastName, string Email);
+
+    public static void MapListCustomers(this IEndpointRouteBuilder app) =>
+        app.MapGet("/customers", Handle)
+            .WithName("ListCustomers")
+            .WithSummary($"Customers, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}).")
+            .Produces<CustomerListResponse>()
+            .ProducesValidationProblem();
+
+    internal static async Task<IResult> Handle(string? page, string? pageSize, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var pageNumber = Parse(page, 1, "page", 1, int.MaxValue / MaxPageSize, errors);
+        var size = Parse(pageSize, DefaultPageSize, "pageSize", 1, MaxPageSize, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var query = session.Query<CustomerProfile>();
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query
+            .OrderByDescending(profile => profile.CreatedAt)
+            .ThenByDescending(profile => profile.Id)
+            .Skip((pageNumber - 1) * size)
+            .Take(size)
+            .ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(new CustomerListResponse(
+            items.Select(p => new CustomerListItem(p.Id, p.FirstName, p.LastName, p.Email)).ToList(), pageNumber, size, total));
+    }
+
+    private static int Parse(string? value, int fallback, string field, int min, int max, ValidationErrors errors)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        errors.Add(field, $"Must be a whole number from {min} to {max}.");
+        return fallback;
+    }
+}
