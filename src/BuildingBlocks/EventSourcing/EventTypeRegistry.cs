@@ -27,12 +27,18 @@ public sealed class EventTypeRegistry
         ArgumentException.ThrowIfNullOrWhiteSpace(aggregateType);
         foreach (var (type, name) in eventTypeNames)
         {
+            var registered = new RegisteredEventType(type, name, aggregateType);
+            if (_byType.GetValueOrDefault(type) == registered)
+            {
+                // The same registration again (a module and a test, say): harmless.
+                continue;
+            }
+
             if (_byName.ContainsKey(name) || _byType.ContainsKey(type))
             {
                 throw new InvalidOperationException($"Event type '{name}' ({type}) is registered twice.");
             }
 
-            var registered = new RegisteredEventType(type, name, aggregateType);
             _byType.Add(type, registered);
             _byName.Add(name, registered);
         }

@@ -32,6 +32,16 @@ public sealed class EventTypeRegistryTests
         ]));
 
     [Fact]
+    public void The_same_registration_twice_is_harmless()
+    {
+        var names = new Dictionary<Type, string> { [typeof(ThingHappened)] = "ThingHappened" };
+
+        var registry = new EventTypeRegistry([new EventTypeRegistration("Thing", names), new EventTypeRegistration("Thing", names)]);
+
+        Assert.Single(registry.All);
+    }
+
+    [Fact]
     public void An_unregistered_type_is_an_error() =>
         Assert.Throws<InvalidOperationException>(() => new EventTypeRegistry([]).Get(typeof(ThingHappened)));
 }

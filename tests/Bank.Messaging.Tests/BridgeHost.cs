@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Bank.Accounts.Contracts;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Kafka;
+using Bank.BuildingBlocks.Messaging;
+using Bank.Testing;
+using Confluent.Kafka;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bank.Messaging.Tests;
+
+/// <summary>What the test consumers saw, in the order they saw it.</summary>
+public sealed class Recorder
+{
+    public ConcurrentQueue<(string Module, string Key, long Version, KafkaMessageInfo? Kafka)> Handled { get; } = new();
+
+    public ConcurrentQueue<(string Module, long Version)> Attempts { get; } = new();
+
+    /// <summary>Deposits of this amount block their consumer until the host stops.</summary>
+    public decimal? BlockOnAmount { get; set; }
+
+    public IEnumerable<long> VersionsOf(string module, string key) =>
+        Handled.Where(h => h.Module == module && h.Key == key).Select(h => h.Version);
+}
+
+/// <summary>Consumer of module "alpha": records every deposit; may block to simulate a crash mid-message.</summary>
+public sealed class AlphaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
+{
+    public async Task Consume(ConsumeContext<MoneyDeposited> context)
+    {
+        var version = context.GetEventMetadata().StreamVersion;
+        recorder.Attempts.Enqueue(("alpha", version));
+        if (context.Message.Amount == recorder.BlockOnAmount)
+        {
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
+        recorder.Handled.Enqueue(("alpha", context.Message.AccountId.ToString("D"), version, context.GetKafkaMessageInfo()));
+    }
+}
+
+/// <summary>Consumer of module "beta": records every deposit and always fails on an amount of 13.</summary>
+public sealed class BetaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
+{
+    public Task Consume(ConsumeContext<MoneyDeposited> context)
+    {
+        var version = context.GetEventMetadata().StreamVersion;
+        recorder.Attempts.Enqueue(("beta", version));
+        if (context.Message.Amount == 13m)
+        {
+            throw new InvalidOperationException($"Amount 13 is unlucky (version {version}).");
+        }
+
+        recorder.Handled.Enqueue(("beta", context.Message.AccountId.ToString("D"), version, context.GetKafkaMessageInfo()));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A host with only the Kafka bridge and two test modules ("alpha", "beta") consuming events_Account,
+/// against real PostgreSQL and a broker the test owns. The relay is off: the test produces the messages.
+/// </summary>
+public sealed class BridgeHost : IAsyncDisposable
+{
+    private readonly Microsoft.Extensions.Hosting.IHost _host;
+
+    private BridgeHost(Microsoft.Extensions.Hosting.IHost host) => _host = host;
+
+    public static async Task<BridgeHost> StartAsync(TestDatabase database, string bootstrapServers, Recorder recorder, string groupSuffix)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = database.ConnectionString,
+            ["Kafka:BootstrapServers"] = bootstrapServers,
+            ["Kafka:ConsumerGroups:alpha"] = "alpha-" + groupSuffix,
+            ["Kafka:ConsumerGroups:beta"] = "beta-" + groupSuffix,
+            ["Kafka:Consumer:session.timeout.ms"] = "3000",
+            ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+            ["Relay:Enabled"] = "false",
+        });
+        builder.Services.AddSingleton(recorder);
+        var eventStore = builder.Services.AddEventStore(builder.Configuration);
+        builder.Services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames);
+        builder.Services.AddEventBroadcasting(builder.Configuration, eventStore, bus =>
+        {
+            bus.AddModuleConsumer<AlphaConsumer>("alpha");
+            bus.AddModuleConsumer<BetaConsumer>("beta", consumer => consumer.UseMessageRetry(retry => retry.Intervals(10, 20)));
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BridgeHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
+
+/// <summary>Produces deposits as the relay would: keyed by account, with the relay's headers.</summary>
+public static class Deposits
+{
+    public static async Task ProduceAsync(string bootstrapServers, Guid accountId, long version, decimal amount, string? rawValue = null)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrapServers, EnableIdempotence = true })
+            .SetLogHandler((_, _) => { }).Build();
+        // Any increasing number will do for a global position here.
+        var position = System.Diagnostics.Stopwatch.GetTimestamp();
+        var value = rawValue ?? JsonSerializer.Serialize(new MoneyDeposited(accountId, amount, "EUR", amount, "EUR", 1m, amount * version), JsonSerializerOptions.Web);
+        await producer.ProduceAsync("events_Account", new Message<string, string>
+        {
+            Key = accountId.ToString("D"),
+            Value = value,
+            Headers = new Confluent.Kafka.Headers
+            {
+                { KafkaHeaderNames.MessageType, Encoding.UTF8.GetBytes("MoneyDeposited") },
+                { KafkaHeaderNames.EventId, Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("D")) },
+                { KafkaHeaderNames.StreamVersion, Encoding.UTF8.GetBytes(version.ToString(CultureInfo.InvariantCulture)) },
+                { KafkaHeaderNames.GlobalPosition, Encoding.UTF8.GetBytes(position.ToString(CultureInfo.InvariantCulture)) },
+                { KafkaHeaderNames.Timestamp, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)) },
+                { KafkaHeaderNames.ContentType, "application/json"u8.ToArray() },
+            },
+        });
+    }
+}
