@@ -21,6 +21,12 @@ public class BankHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
     }
 
+    /// <summary>For fixtures that run the host with other settings (another transport, say).</summary>
+    protected BankHost(IReadOnlyDictionary<string, string?> settings)
+        : this(null, settings)
+    {
+    }
+
     private BankHost(TestDatabase? database, IReadOnlyDictionary<string, string?> settings)
     {
         _database = database;
