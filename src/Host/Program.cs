@@ -1,6 +1,6 @@
 using Bank.Accounts;
-using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
 using Bank.Customers;
