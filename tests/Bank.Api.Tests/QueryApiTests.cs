@@ -61,9 +61,12 @@ public abstract class QueryApiTests(BankHost host)
             ids.Add(await _client.CreateCustomerAsync());
         }
 
-        var firstPage = await Eventually.ReturnsAsync(
-            () => GetJsonAsync("/customers?page=1&pageSize=2"),
-            page => page is { } json && json.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetGuid() == ids[2]));
+        // Customers land on different partitions: wait until all three are in the model.
+        await Eventually.ReturnsAsync(
+            () => GetJsonAsync("/customers?page=1&pageSize=3"),
+            page => page is { } json && json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).SequenceEqual([ids[2], ids[1], ids[0]]));
+
+        var firstPage = await GetJsonAsync("/customers?page=1&pageSize=2");
         var secondPage = (await GetJsonAsync("/customers?page=2&pageSize=2"))!.Value;
 
         Assert.Equal(2, firstPage!.Value.GetProperty("pageSize").GetInt32());

@@ -70,30 +70,9 @@ public sealed class EventRelay : SubscriptionBase
         }
     }
 
-    private List<BroadcastEvent> ToBroadcast(IReadOnlyList<IEvent> events)
-    {
-        var page = new List<BroadcastEvent>(events.Count);
-        foreach (var e in events)
-        {
-            // Marten's own bookkeeping events (such as tombstones) are not part of the contract.
-            if (!_eventTypes.TryGet(e.EventTypeName, out var type))
-            {
-                continue;
-            }
-
-            page.Add(new BroadcastEvent(
-                type,
-                e.Data,
-                e.Id,
-                e.StreamId,
-                e.Version,
-                e.Sequence,
-                e.Timestamp,
-                e.Headers?.TryGetValue(TraceHeaders.TraceParent, out var traceParent) == true ? traceParent?.ToString() : null));
-        }
-
-        return page;
-    }
+    // Marten's own bookkeeping events (such as tombstones) are not part of the contract.
+    private List<BroadcastEvent> ToBroadcast(IReadOnlyList<IEvent> events) =>
+        events.Select(e => e.ToBroadcast(_eventTypes)).OfType<BroadcastEvent>().ToList();
 
     private sealed class NullChangeListener : IChangeListener
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Bank.BuildingBlocks.Broadcasting;
@@ -77,18 +76,10 @@ public sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
 
     public static Message<string, byte[]> ToMessage(BroadcastEvent e)
     {
-        var headers = new Headers
+        var headers = new Headers();
+        foreach (var (name, value) in e.Headers())
         {
-            { KafkaHeaderNames.MessageType, Encoding.UTF8.GetBytes(e.Type.Name) },
-            { KafkaHeaderNames.EventId, Encoding.UTF8.GetBytes(e.EventId.ToString("D")) },
-            { KafkaHeaderNames.StreamVersion, Encoding.UTF8.GetBytes(e.StreamVersion.ToString(CultureInfo.InvariantCulture)) },
-            { KafkaHeaderNames.GlobalPosition, Encoding.UTF8.GetBytes(e.GlobalPosition.ToString(CultureInfo.InvariantCulture)) },
-            { KafkaHeaderNames.Timestamp, Encoding.UTF8.GetBytes(e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)) },
-            { KafkaHeaderNames.ContentType, "application/json"u8.ToArray() },
-        };
-        if (e.TraceParent is not null)
-        {
-            headers.Add(KafkaHeaderNames.TraceParent, Encoding.UTF8.GetBytes(e.TraceParent));
+            headers.Add(name, Encoding.UTF8.GetBytes(value));
         }
 
         return new Message<string, byte[]>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Bank.BuildingBlocks.Broadcasting;
-using Bank.BuildingBlocks.Kafka;
 using MassTransit;
 
 namespace Bank.BuildingBlocks.Messaging;
@@ -21,11 +19,10 @@ public sealed class InMemoryEventBroadcaster(IBus bus) : IEventBroadcaster
                 Pipe.Execute<PublishContext>(context =>
                 {
                     context.MessageId = e.EventId;
-                    context.Headers.Set(KafkaHeaderNames.MessageType, e.Type.Name);
-                    context.Headers.Set(KafkaHeaderNames.EventId, e.EventId.ToString("D"));
-                    context.Headers.Set(KafkaHeaderNames.StreamVersion, e.StreamVersion.ToString(CultureInfo.InvariantCulture));
-                    context.Headers.Set(KafkaHeaderNames.GlobalPosition, e.GlobalPosition.ToString(CultureInfo.InvariantCulture));
-                    context.Headers.Set(KafkaHeaderNames.Timestamp, e.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                    foreach (var (name, value) in e.Headers())
+                    {
+                        context.Headers.Set(name, value);
+                    }
                 }),
                 cancellationToken);
         }

@@ -71,9 +71,12 @@ public sealed class ModuleDispatcher
 
     public bool Consumes(Type messageType) => _messageUrns.ContainsKey(messageType);
 
-    /// <summary>Runs the module's consumers of <paramref name="messageType"/> and completes when they have; throws what they threw.</summary>
+    /// <summary>
+    /// Runs the module's consumers of <paramref name="messageType"/> and completes when they have; throws what they threw.
+    /// <paramref name="info"/> is null when the message did not come over Kafka (a replay from the event store).
+    /// </summary>
     public Task DispatchAsync(
-        Type messageType, byte[] json, IReadOnlyDictionary<string, object> headers, Guid messageId, KafkaMessageInfo info, CancellationToken cancellationToken)
+        Type messageType, byte[] json, IReadOnlyDictionary<string, object> headers, Guid messageId, KafkaMessageInfo? info, CancellationToken cancellationToken)
     {
         if (!_messageUrns.TryGetValue(messageType, out var urn))
         {
@@ -86,6 +89,8 @@ public sealed class ModuleDispatcher
             [MessageHeaders.ContentType] = "application/json",
             [MessageHeaders.MessageType] = urn,
         };
-        return _dispatcher.Dispatch(json, transportHeaders, cancellationToken, info);
+        return info is null
+            ? _dispatcher.Dispatch(json, transportHeaders, cancellationToken)
+            : _dispatcher.Dispatch(json, transportHeaders, cancellationToken, info);
     }
 }

@@ -1,0 +1,27 @@
+using Bank.Accounts;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Messaging;
+using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.Projections;
+using Bank.Customers;
+
+namespace Bank.Host;
+
+/// <summary>The bank without its web front: event store, modules, broadcasting. Shared by the host and its commands.</summary>
+internal static class BankComposition
+{
+    public static IServiceCollection AddBank(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddExchangeRates(configuration);
+        var eventStore = services.AddEventStore(configuration);
+        services.AddCustomersModule(configuration);
+        services.AddAccountsModule();
+        services.AddEventBroadcasting(configuration, eventStore, bus =>
+        {
+            bus.AddCustomersConsumers();
+            bus.AddAccountsConsumers();
+        });
+        services.AddSingleton<QueryModelReplay>();
+        return services;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Projections;
+using Marten;
+using Npgsql;
+
+namespace Bank.Host;
+
+/// <summary>
+/// <c>Bank.Host verify</c> and <c>Bank.Host rebuild [module]</c>: operators' tools for the query models.
+/// Both replay the event store through the modules' own consumer classes.
+/// </summary>
+internal static class QueryModelCommands
+{
+    public const string Verify = "verify";
+    public const string Rebuild = "rebuild";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var command = args[0];
+        var module = args.Length > 1 && !args[1].StartsWith('-') ? args[1] : null;
+        await using var live = BuildServices(args.Skip(module is null ? 1 : 2).ToArray(), connectionString: null);
+        var replay = live.GetRequiredService<QueryModelReplay>();
+        if (module is not null && !replay.Modules.Contains(module))
+        {
+            await Console.Error.WriteLineAsync($"Unknown module '{module}'. Modules: {string.Join(", ", replay.Modules)}.");
+            return 2;
+        }
+
+        var store = live.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var modules = module is null ? replay.Modules : [module];
+        return command == Rebuild
+            ? await RebuildAsync(replay, store, modules)
+            : await VerifyAsync(args, live.GetRequiredService<IConfiguration>(), store, replay, modules);
+    }
+
+    private static async Task<int> RebuildAsync(QueryModelReplay replay, IDocumentStore store, IReadOnlyList<string> modules)
+    {
+        var last = await QueryModelReplay.LastPositionAsync(store, CancellationToken.None);
+        foreach (var module in modules)
+        {
+            var watch = Stopwatch.StartNew();
+            await replay.ClearAsync(module, CancellationToken.None);
+            var handled = await replay.ReplayAsync(module, store, last, new ProgressBar(module), CancellationToken.None);
+            Console.WriteLine();
+            Console.WriteLine($"Rebuilt {module}: {handled} events replayed up to position {last} in {watch.Elapsed.TotalSeconds:0.0} s.");
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Recomputes every query model into a scratch database and compares it with the live one. Events
+    /// appended meanwhile make live documents newer, which is not a difference; a live document behind
+    /// is checked again a few times before it counts, so that a lagging consumer is not reported.
+    /// </summary>
+    private static async Task<int> VerifyAsync(
+        string[] args, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
+    {
+        var last = await QueryModelReplay.LastPositionAsync(liveStore, CancellationToken.None);
+        var liveConnection = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(EventStoreSetup.ConnectionStringName));
+        var scratchName = $"{liveConnection.Database}_verify_{Guid.NewGuid():N}"[..Math.Min(63, liveConnection.Database!.Length + 40)];
+        await ExecuteOnServerAsync(liveConnection, $"CREATE DATABASE \"{scratchName}\"");
+        try
+        {
+            var scratchConnection = new NpgsqlConnectionStringBuilder(liveConnection.ConnectionString) { Database = scratchName };
+            await using var scratch = BuildServices(args.Skip(1).ToArray(), scratchConnection.ConnectionString);
+            var scratchStore = scratch.GetRequiredService<IDocumentStore>();
+            await scratchStore.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            var scratchReplay = scratch.GetRequiredService<QueryModelReplay>();
+
+            var differences = new List<string>();
+            foreach (var module in modules)
+            {
+                var handled = await scratchReplay.ReplayAsync(module, liveStore, last, new ProgressBar($"verify {module}"), CancellationToken.None);
+                Console.WriteLine();
+                foreach (var viewType in liveReplay.ViewTypesOf(module))
+                {
+                    differences.AddRange(await CompareAsync(viewType, liveStore, scratchStore));
+                }
+
+                Console.WriteLine($"Verified {module}: {handled} events up to position {last}.");
+            }
+
+            foreach (var difference in differences)
+            {
+                Console.WriteLine(difference);
+            }
+
+            Console.WriteLine(differences.Count == 0
+                ? "Query models match the event store."
+                : $"{differences.Count} difference(s) between the query models and the event store.");
+            return differences.Count == 0 ? 0 : 1;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteOnServerAsync(liveConnection, $"DROP DATABASE IF EXISTS \"{scratchName}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task<List<string>> CompareAsync(Type viewType, IDocumentStore live, IDocumentStore expected)
+    {
+        var table = live.Options.FindOrResolveDocumentType(viewType).TableName.QualifiedName;
+        var wanted = await ReadAsync(expected, table, ids: null);
+        var differences = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var actual = await ReadAsync(live, table, differences.Count == 0 ? null : wanted.Keys.ToArray());
+            differences.Clear();
+            foreach (var (id, (version, data)) in wanted.Select(w => (w.Key, w.Value)))
+            {
+                if (!actual.TryGetValue(id, out var found))
+                {
+                    differences.Add($"{viewType.Name} {id}: missing (expected version {version})");
+                }
+                else if (found.Version < version)
+                {
+                    differences.Add($"{viewType.Name} {id}: at version {found.Version}, expected {version}");
+                }
+                else if (found.Version == version && !JsonNode.DeepEquals(JsonNode.Parse(found.Data), JsonNode.Parse(data)))
+                {
+                    differences.Add($"{viewType.Name} {id}: differs at version {version}: {found.Data} instead of {data}");
+                }
+            }
+
+            differences.AddRange(actual.Keys.Except(wanted.Keys).Where(_ => attempt == 1).Select(id => $"{viewType.Name} {id}: not derived from any event"));
+            if (differences.Count == 0 || attempt == 5)
+            {
+                return differences;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private static async Task<Dictionary<string, (long Version, string Data)>> ReadAsync(IDocumentStore store, string table, string[]? ids)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT id::text, mt_version, data::text FROM {table}" + (ids is null ? "" : " WHERE id::text = ANY(@ids)"), connection);
+        if (ids is not null)
+        {
+            command.Parameters.AddWithValue("ids", ids);
+        }
+
+        var rows = new Dictionary<string, (long, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+        }
+
+        return rows;
+    }
+
+    private static async Task ExecuteOnServerAsync(NpgsqlConnectionStringBuilder database, string sql)
+    {
+        var server = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The host's services without its web front, relay or consumers; optionally on another database.</summary>
+    private static ServiceProvider BuildServices(string[] args, string? connectionString)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Relay:Enabled"] = "false",
+            ["Messaging:Transport"] = "InMemory",
+        });
+        if (connectionString is not null)
+        {
+            builder.Configuration[$"ConnectionStrings:{EventStoreSetup.ConnectionStringName}"] = connectionString;
+        }
+
+        builder.Services.AddBank(builder.Configuration);
+        return builder.Services.BuildServiceProvider();
+    }
+
+    /// <summary>A one-line progress bar on the console.</summary>
+    private sealed class ProgressBar(string label) : IProgress<(long Position, long Last)>
+    {
+        public void Report((long Position, long Last) value)
+        {
+            const int width = 30;
+            var fraction = value.Last == 0 ? 1 : (double)value.Position / value.Last;
+            var filled = (int)(fraction * width);
+            Console.Write($"\r{label} [{new string('#', filled)}{new string('.', width - filled)}] {fraction:P0} {value.Position}/{value.Last}");
+        }
+    }
+}
