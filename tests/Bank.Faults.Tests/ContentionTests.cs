@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Bank.Testing;
+using Xunit;
+
+namespace Bank.Faults.Tests;
+
+/// <summary>Many parallel commands on shared accounts: no overdraft, nothing lost, models equal to the accepted commands.</summary>
+public sealed class ContentionTests : FaultFixture
+{
+    [Fact]
+    public async Task A_random_mix_of_parallel_deposits_and_withdrawals_leaves_every_balance_equal_to_what_was_accepted()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var accounts = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            accounts.Add(await client.OpenAccountAsync("EUR", initialDeposit: 20m));
+        }
+
+        var accepted = new ConcurrentBag<(Guid Account, decimal Delta)>();
+        var refused = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            for (var n = 0; n < 40; n++)
+            {
+                var account = accounts[random.Next(accounts.Count)];
+                var withdraw = random.Next(3) > 0;
+                var amount = random.Next(1, 15);
+                var response = await client.PostJsonAsync(
+                    $"/accounts/{account}/{(withdraw ? "withdrawals" : "deposits")}", new { amount, currency = "EUR" });
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    accepted.Add((account, withdraw ? -amount : amount));
+                }
+                else
+                {
+                    Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        })));
+
+        Assert.True(refused > 0, "The mix should have run some accounts dry.");
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+        foreach (var account in accounts)
+        {
+            var expected = 20m + accepted.Where(a => a.Account == account).Sum(a => a.Delta);
+            Assert.True(expected >= 0);
+            Assert.Equal(expected, await BalanceAsync($"SELECT data->>'balance' FROM accounts.mt_doc_account WHERE id = '{account}'"));
+            Assert.Equal(expected, await BalanceAsync($"SELECT data->>'balance' FROM accounts.mt_doc_accountview WHERE id = '{account}'"));
+            Assert.Equal(expected, await BalanceAsync($"SELECT data->>'balance' FROM customers.mt_doc_customeraccount WHERE id = '{account}'"));
+            var versions = await Database.ScalarAsync<long>($"SELECT count(*) FROM bank.mt_events WHERE stream_id = '{account}'");
+            Assert.Equal(2 + accepted.Count(a => a.Account == account), versions);
+        }
+    }
+
+    private async Task<decimal> BalanceAsync(string sql) =>
+        decimal.Parse(await Database.ScalarAsync<string>(sql), CultureInfo.InvariantCulture);
+}
