@@ -45,19 +45,5 @@ public abstract class FaultFixture : IAsyncLifetime
         return broker;
     }
 
-    /// <summary>Waits until both modules' models have applied every event of every account, then runs the host's verify command.</summary>
-    protected async Task<(int ExitCode, string Output)> ConvergeAndVerifyAsync()
-    {
-        await Eventually.ReturnsAsync(
-            () => Database.ScalarAsync<long>(
-                """
-                SELECT count(*) FROM bank.mt_streams s
-                WHERE EXISTS (SELECT 1 FROM bank.mt_events e WHERE e.stream_id = s.id AND e.type = 'AccountOpened')
-                  AND (NOT EXISTS (SELECT 1 FROM accounts.mt_doc_accountview v WHERE v.id = s.id AND v.mt_version = s.version)
-                    OR NOT EXISTS (SELECT 1 FROM customers.mt_doc_customeraccount c WHERE c.id = s.id AND c.mt_version = s.version))
-                """),
-            behind => behind == 0,
-            TimeSpan.FromSeconds(90));
-        return await HostProcess.RunCommandAsync(Settings, "verify");
-    }
+    protected Task<(int ExitCode, string Output)> ConvergeAndVerifyAsync() => QueryModels.ConvergeAndVerifyAsync(Database, Settings);
 }

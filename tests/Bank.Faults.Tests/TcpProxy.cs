@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 
+using Bank.Testing;
+
 namespace Bank.Faults.Tests;
 
 /// <summary>A loopback TCP proxy that can be cut (every connection dropped, new ones refused) and restored: a database that goes away.</summary>

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Bank.Faults.Tests;
+namespace Bank.Testing;
 
 /// <summary>
 /// The real host as a child process (the same Bank.Host.dll the build produced), so that a crash can
@@ -36,6 +36,16 @@ public sealed class HostProcess : IAsyncDisposable
             {
                 return _output.ToString();
             }
+        }
+    }
+
+    /// <summary>The most memory the process has held so far (its peak resident set).</summary>
+    public long PeakWorkingSetBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.PeakWorkingSet64;
         }
     }
 

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Bank.Accounts.Contracts;
+using Bank.BuildingBlocks.Kafka;
+using Bank.Customers.Contracts;
+using Bank.Host;
+using Bank.Testing;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bank.Benchmarks;
+
+/// <summary>What every scenario needs: a fresh database, a broker, the host as a process, seeding.</summary>
+internal sealed class Bench(bool quick)
+{
+    public bool Quick { get; } = quick;
+
+    public List<Figure> Figures { get; } = [];
+
+    public Dictionary<string, List<(string Series, double X, double Y)>> Plots { get; } = [];
+
+    public void Add(Figure figure)
+    {
+        Figures.Add(figure);
+        var ratio = figure.Ratio is { } r ? $"  ({r:P0} of {figure.Baseline})" : "";
+        Console.WriteLine($"  {figure.Scenario,-12} {figure.Name,-44} {figure.Value,12:N1} {figure.Unit}{ratio}");
+    }
+
+    public void Plot(string chart, string series, double x, double y)
+    {
+        if (!Plots.TryGetValue(chart, out var points))
+        {
+            Plots[chart] = points = [];
+        }
+
+        points.Add((series, x, y));
+    }
+
+    public static Dictionary<string, string> HostSettings(TestDatabase database, string bootstrapServers, params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Postgres"] = database.ConnectionString,
+            ["Kafka:BootstrapServers"] = bootstrapServers,
+            ["Kafka:Consumer:session.timeout.ms"] = "3000",
+            ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public static EmbeddedKafkaBroker StartBroker()
+    {
+        var broker = EmbeddedKafkaBroker.Start();
+        foreach (var topic in new[] { "events_Customer", "events_Account", "events_Customer.dlt", "events_Account.dlt" })
+        {
+            broker.CreateTopic(topic, 6);
+        }
+
+        return broker;
+    }
+
+    public static HttpClient Client(HostProcess host) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = host.Address,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+    /// <summary>The host's own event store configuration, in this process, for seeding large streams fast.</summary>
+    public static ServiceProvider EventStore(TestDatabase database)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = database.ConnectionString,
+                ["Relay:Enabled"] = "false",
+                ["Messaging:Transport"] = "InMemory",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddBank(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Appends accounts of <paramref name="eventsPerAccount"/> events (opened, then deposits of 1) through Marten, a batch per transaction.</summary>
+    public static async Task<List<Guid>> SeedAccountsAsync(IDocumentStore store, int accounts, int eventsPerAccount)
+    {
+        var ids = new List<Guid>();
+        var customerId = Guid.CreateVersion7();
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream(customerId, new CustomerCreated(customerId, "Bench", "Mark", $"{customerId:N}@example.com"));
+            await session.SaveChangesAsync();
+        }
+
+        for (var a = 0; a < accounts; a++)
+        {
+            var accountId = Guid.CreateVersion7();
+            ids.Add(accountId);
+            var written = 0;
+            while (written < eventsPerAccount)
+            {
+                await using var session = store.LightweightSession();
+                var batch = new List<object>();
+                if (written == 0)
+                {
+                    batch.Add(new AccountOpened(accountId, customerId, "EUR"));
+                }
+
+                while (batch.Count < 1000 && written + batch.Count < eventsPerAccount)
+                {
+                    var balance = written + batch.Count;
+                    batch.Add(new MoneyDeposited(accountId, 1m, "EUR", 1m, "EUR", 1m, balance));
+                }
+
+                session.Events.Append(accountId, batch);
+                await session.SaveChangesAsync();
+                written += batch.Count;
+            }
+        }
+
+        return ids;
+    }
+
+    public static async Task<long> ScalarAsync(TestDatabase database, string sql) => await database.ScalarAsync<long>(sql);
+
+    public static async Task<(double Rate, TimeSpan Elapsed)> RateUntilAsync(Func<Task<long>> progress, long target, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        long? startValue = null;
+        var started = TimeSpan.Zero;
+        while (watch.Elapsed < timeout)
+        {
+            var value = await progress();
+            if (startValue is null && value > 0)
+            {
+                startValue = value;
+                started = watch.Elapsed;
+            }
+
+            if (value >= target)
+            {
+                var elapsed = watch.Elapsed - started;
+                return ((value - (startValue ?? 0)) / Math.Max(elapsed.TotalSeconds, 0.001), elapsed);
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"Progress stayed below {target} for {timeout}.");
+    }
+}
