@@ -24,11 +24,22 @@ if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | g
   as_root pg_ctlcluster "$version" main start
 fi
 
-for _ in $(seq 1 60); do
-  pg_isready -q -h 127.0.0.1 && break
-  sleep 0.5
-done
-pg_isready -q -h 127.0.0.1 || { echo "PostgreSQL did not become ready" >&2; exit 1; }
+wait_ready() {
+  for _ in $(seq 1 60); do
+    pg_isready -q -h 127.0.0.1 && return 0
+    sleep 0.5
+  done
+  echo "PostgreSQL did not become ready" >&2
+  exit 1
+}
+wait_ready
+
+# Several hosts, their connection pools and the test databases need more than the default 100 connections.
+if [ "$(as_postgres psql -tAc 'SHOW max_connections')" -lt 300 ]; then
+  as_postgres psql -q -c "ALTER SYSTEM SET max_connections = 300"
+  as_root pg_ctlcluster "$version" main restart
+  wait_ready
+fi
 
 as_postgres psql -q -v ON_ERROR_STOP=1 <<SQL
 DO \$\$

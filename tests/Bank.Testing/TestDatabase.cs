@@ -38,6 +38,8 @@ public sealed class TestDatabase : IAsyncDisposable
         var connectionString = new NpgsqlConnectionStringBuilder(server)
         {
             Database = name,
+            // Loopback: encryption would cost CPU and protect nothing.
+            SslMode = SslMode.Disable,
             NoResetOnClose = true,
             MaxAutoPrepare = 50,
             AutoPrepareMinUsages = 2,

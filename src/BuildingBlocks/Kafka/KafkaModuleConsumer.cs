@@ -13,10 +13,10 @@ namespace Bank.BuildingBlocks.Kafka;
 
 /// <summary>
 /// One module's consumer group: reads the topics of the events its consumers handle and feeds each
-/// message to them through MassTransit (<see cref="ModuleDispatcher"/>). Messages of a partition are
-/// handled one after another, in order. An offset is committed only once its message and every
-/// earlier one of the partition are finished: periodically, when partitions are revoked and at
-/// shutdown. A message whose consumers still fail after their retries, or that cannot be read, goes to
+/// message to them through MassTransit (<see cref="ModuleDispatcher"/>). Messages are taken a batch at
+/// a time; messages of one key are handled one after another in order, different keys in parallel.
+/// An offset is committed only once its message and every earlier one of the partition are finished:
+/// periodically, when partitions are revoked and at shutdown. A message whose consumers still fail after their retries, or that cannot be read, goes to
 /// <c>{topic}.dlt</c> with error headers; only then does the partition move on. Nothing is skipped silently.
 /// </summary>
 public sealed class KafkaModuleConsumer(
@@ -30,6 +30,8 @@ public sealed class KafkaModuleConsumer(
     ILogger<KafkaModuleConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
+    private const int MaxBatch = 500;
+    private const int KeysInParallel = 16;
 
     private readonly KafkaOptions _options = kafkaOptions.Value;
     private readonly string _groupId = kafkaOptions.Value.GroupOf(module);
@@ -65,11 +67,10 @@ public sealed class KafkaModuleConsumer(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var result = ConsumeNext(consumer, stoppingToken);
-                if (result is not null && await HandleAsync(consumer, dispatcher, result, stoppingToken))
+                var batch = ConsumeBatch(consumer, stoppingToken);
+                if (batch.Count > 0)
                 {
-                    _finished[result.TopicPartition] = (result.Offset + 1, PositionOf(result.Message) ?? PreviousPosition(result.TopicPartition));
-                    _uncommitted.Add(result.TopicPartition);
+                    await HandleBatchAsync(consumer, dispatcher, batch, stoppingToken);
                 }
 
                 if (DateTime.UtcNow >= _nextCommit)
@@ -89,23 +90,90 @@ public sealed class KafkaModuleConsumer(
         }
     }
 
-    private ConsumeResult<string, byte[]>? ConsumeNext(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
+    /// <summary>Waits briefly for a first message, then takes what has already arrived, up to a batch.</summary>
+    private List<ConsumeResult<string, byte[]>> ConsumeBatch(IConsumer<string, byte[]> consumer, CancellationToken stoppingToken)
     {
+        var batch = new List<ConsumeResult<string, byte[]>>();
         try
         {
-            return consumer.Consume(TimeSpan.FromMilliseconds(250));
+            for (var wait = TimeSpan.FromMilliseconds(250); batch.Count < MaxBatch; wait = TimeSpan.Zero)
+            {
+                if (consumer.Consume(wait) is not { } result)
+                {
+                    break;
+                }
+
+                batch.Add(result);
+            }
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
             logger.LogWarning("Kafka consumer group {Group} could not fetch: {Reason}", _groupId, e.Error.Reason);
-            stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-            return null;
+            if (batch.Count == 0)
+            {
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Handles a batch, keys in parallel and each key in order, then moves each partition's finished
+    /// offset up to its first unfinished message; from there the partition is read again.
+    /// </summary>
+    private async Task HandleBatchAsync(
+        IConsumer<string, byte[]> consumer, ModuleDispatcher dispatcher, List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    {
+        var unfinished = new HashSet<ConsumeResult<string, byte[]>>();
+        var byKey = batch.GroupBy(m => (m.Topic, m.Partition.Value, m.Message.Key));
+        await Parallel.ForEachAsync(
+            byKey,
+            new ParallelOptions { MaxDegreeOfParallelism = KeysInParallel, CancellationToken = stoppingToken },
+            async (messages, cancellationToken) =>
+            {
+                var pending = messages.OrderBy(m => m.Offset.Value).ToList();
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    if (!await HandleAsync(dispatcher, pending[i], cancellationToken))
+                    {
+                        // Later messages of the key wait for this one, to keep their order.
+                        lock (unfinished)
+                        {
+                            unfinished.UnionWith(pending.Skip(i));
+                        }
+
+                        return;
+                    }
+                }
+            });
+
+        foreach (var partition in batch.GroupBy(m => m.TopicPartition))
+        {
+            var ordered = partition.OrderBy(m => m.Offset.Value).ToList();
+            var done = ordered.TakeWhile(m => !unfinished.Contains(m)).ToList();
+            if (done.Count > 0)
+            {
+                var last = done[^1];
+                var position = done.Select(m => PositionOf(m.Message)).LastOrDefault(p => p is not null) ?? PreviousPosition(partition.Key);
+                _finished[partition.Key] = (last.Offset + 1, position);
+                _uncommitted.Add(partition.Key);
+            }
+
+            if (done.Count < ordered.Count)
+            {
+                consumer.Seek(ordered[done.Count].TopicPartitionOffset);
+            }
+        }
+
+        if (unfinished.Count > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
         }
     }
 
     /// <summary>True when the message is finished: handled, passed over, or in the dead-letter topic.</summary>
-    private async Task<bool> HandleAsync(
-        IConsumer<string, byte[]> consumer, ModuleDispatcher dispatcher, ConsumeResult<string, byte[]> result, CancellationToken stoppingToken)
+    private async Task<bool> HandleAsync(ModuleDispatcher dispatcher, ConsumeResult<string, byte[]> result, CancellationToken stoppingToken)
     {
         var headers = result.Message.Headers?.ToDictionary(h => h.Key, h => (object)Encoding.UTF8.GetString(h.GetValueBytes()))
             ?? [];
@@ -132,15 +200,8 @@ public sealed class KafkaModuleConsumer(
                 result.Topic,
                 result.Partition.Value,
                 result.Offset.Value);
-            if (await deadLetters.TryPublishAsync(result, _groupId, e, stoppingToken))
-            {
-                return true;
-            }
-
-            // Not even dead-lettered: read it again rather than move past it.
-            consumer.Seek(result.TopicPartitionOffset);
-            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            return false;
+            // Not even dead-lettered: it is read again rather than moved past.
+            return await deadLetters.TryPublishAsync(result, _groupId, e, stoppingToken);
         }
     }
 

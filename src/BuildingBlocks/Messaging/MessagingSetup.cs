@@ -27,7 +27,7 @@ public static class MessagingSetup
     public const string TransportSetting = "Messaging:Transport";
 
     /// <summary>Events per page the relay reads from the event store and publishes with one flush.</summary>
-    public const int RelayPageSize = 1000;
+    public const int RelayPageSize = 5000;
 
     /// <summary>
     /// The relay that broadcasts every committed event, the transport (<c>Messaging:Transport</c>) and
