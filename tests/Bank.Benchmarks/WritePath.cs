@@ -81,5 +81,18 @@ internal static class WritePath
         }
 
         bench.Add(new Figure("memory", "host peak working set", host.PeakWorkingSetBytes / 1024.0 / 1024.0, "MB"));
+        await host.DisposeAsync();
+
+        // Where the time goes: the same commands on a host that neither relays nor projects them.
+        await using var commandsOnly = await HostProcess.StartAsync(Bench.HostSettings(
+            database, broker.BootstrapServers, ("Relay:Enabled", "false"), ("Messaging:ConsumersEnabled", "false")));
+        using var commandsHttp = Bench.Client(commandsOnly);
+        var (onlyRate, onlyLatency) = await Load.ClosedLoopAsync(8, duration, async (client, n) =>
+        {
+            var response = await commandsHttp.PostJsonAsync($"/accounts/{accounts[(int)((client + (n * 8)) % accounts.Count)]}/deposits", new { amount = 1m, currency = "EUR" });
+            response.EnsureSuccessStatusCode();
+        });
+        bench.Add(new Figure("write", "HTTP deposits/s, 8 clients, relay and consumers off", onlyRate, "/s"));
+        bench.Add(new Figure("write", "HTTP deposit p99, 8 clients, relay and consumers off", onlyLatency.Percentile(99), "ms"));
     }
 }
