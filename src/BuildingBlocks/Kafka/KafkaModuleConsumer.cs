@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -120,55 +121,64 @@ public sealed class KafkaModuleConsumer(
 
     /// <summary>
     /// Handles a batch, keys in parallel and each key in order, then moves each partition's finished
-    /// offset up to its first unfinished message; from there the partition is read again.
+    /// offset up to its first unfinished message; from there the partition is read again. When the host
+    /// stops mid-batch, what did finish is still recorded, so only the unfinished is delivered again.
     /// </summary>
     private async Task HandleBatchAsync(
         IConsumer<string, byte[]> consumer, ModuleDispatcher dispatcher, List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
     {
-        var unfinished = new HashSet<ConsumeResult<string, byte[]>>();
-        var byKey = batch.GroupBy(m => (m.Topic, m.Partition.Value, m.Message.Key));
-        await Parallel.ForEachAsync(
-            byKey,
-            new ParallelOptions { MaxDegreeOfParallelism = KeysInParallel, CancellationToken = stoppingToken },
-            async (messages, cancellationToken) =>
-            {
-                var pending = messages.OrderBy(m => m.Offset.Value).ToList();
-                for (var i = 0; i < pending.Count; i++)
+        var done = new ConcurrentDictionary<ConsumeResult<string, byte[]>, bool>();
+        try
+        {
+            await Parallel.ForEachAsync(
+                batch.GroupBy(m => (m.Topic, m.Partition.Value, m.Message.Key)),
+                new ParallelOptions { MaxDegreeOfParallelism = KeysInParallel, CancellationToken = stoppingToken },
+                async (messages, cancellationToken) =>
                 {
-                    if (!await HandleAsync(dispatcher, pending[i], cancellationToken))
+                    foreach (var message in messages.OrderBy(m => m.Offset.Value))
                     {
-                        // Later messages of the key wait for this one, to keep their order.
-                        lock (unfinished)
+                        // Later messages of the key wait for an unfinished one, to keep their order.
+                        if (!await HandleAsync(dispatcher, message, cancellationToken))
                         {
-                            unfinished.UnionWith(pending.Skip(i));
+                            return;
                         }
 
-                        return;
+                        done[message] = true;
                     }
-                }
-            });
+                });
+        }
+        finally
+        {
+            RecordFinished(consumer, batch, done, rereadUnfinished: !stoppingToken.IsCancellationRequested);
+        }
 
+        if (done.Count < batch.Count)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+        }
+    }
+
+    private void RecordFinished(
+        IConsumer<string, byte[]> consumer,
+        List<ConsumeResult<string, byte[]>> batch,
+        ConcurrentDictionary<ConsumeResult<string, byte[]>, bool> done,
+        bool rereadUnfinished)
+    {
         foreach (var partition in batch.GroupBy(m => m.TopicPartition))
         {
             var ordered = partition.OrderBy(m => m.Offset.Value).ToList();
-            var done = ordered.TakeWhile(m => !unfinished.Contains(m)).ToList();
-            if (done.Count > 0)
+            var finished = ordered.TakeWhile(done.ContainsKey).ToList();
+            if (finished.Count > 0)
             {
-                var last = done[^1];
-                var position = done.Select(m => PositionOf(m.Message)).LastOrDefault(p => p is not null) ?? PreviousPosition(partition.Key);
-                _finished[partition.Key] = (last.Offset + 1, position);
+                var position = finished.Select(m => PositionOf(m.Message)).LastOrDefault(p => p is not null) ?? PreviousPosition(partition.Key);
+                _finished[partition.Key] = (finished[^1].Offset + 1, position);
                 _uncommitted.Add(partition.Key);
             }
 
-            if (done.Count < ordered.Count)
+            if (rereadUnfinished && finished.Count < ordered.Count)
             {
-                consumer.Seek(ordered[done.Count].TopicPartitionOffset);
+                consumer.Seek(ordered[finished.Count].TopicPartitionOffset);
             }
-        }
-
-        if (unfinished.Count > 0)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
         }
     }
 
