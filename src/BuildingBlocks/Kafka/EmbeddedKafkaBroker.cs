@@ -11,8 +11,6 @@ namespace Bank.BuildingBlocks.Kafka;
 /// </summary>
 public sealed class EmbeddedKafkaBroker : IDisposable
 {
-    private const short ProduceApiKey = 0;
-
     private readonly int _brokerCount;
     private readonly LoopbackPortForwarder? _forwarder;
     private nint _handle;
@@ -106,20 +104,6 @@ public sealed class EmbeddedKafkaBroker : IDisposable
     public void SetBrokerDown(int id) => ThrowIfError(LibRdKafkaMock.BrokerSetDown(Cluster, id));
 
     public void SetBrokerUp(int id) => ThrowIfError(LibRdKafkaMock.BrokerSetUp(Cluster, id));
-
-    /// <summary>
-    /// Fails the next <paramref name="count"/> Produce requests (cluster-wide) with <paramref name="error"/>.
-    /// <see cref="ErrorCode.Local_Transport"/> makes the broker drop the connection instead.
-    /// </summary>
-    public void InjectProduceErrors(int count, ErrorCode error)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var errors = new int[count];
-        Array.Fill(errors, (int)error);
-        LibRdKafkaMock.PushRequestErrorsArray(Cluster, ProduceApiKey, (nuint)count, errors);
-    }
-
-    public void ClearProduceErrors() => LibRdKafkaMock.ClearRequestErrors(Cluster, ProduceApiKey);
 
     public void Dispose()
     {

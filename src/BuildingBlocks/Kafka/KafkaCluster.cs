@@ -88,8 +88,6 @@ public sealed class KafkaCluster : IDisposable
                 string.Join(", ", wanted),
                 e.Error.Reason);
         }
-
-        await Task.CompletedTask.WaitAsync(cancellationToken);
     }
 
     public void Dispose() => _embedded?.Dispose();

@@ -64,12 +64,6 @@ internal static partial class LibRdKafkaMock
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void BrokerSetHostPort(nint cluster, int brokerId, string host, int port);
 
-    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
-    internal static partial void PushRequestErrorsArray(nint cluster, short apiKey, nuint count, ReadOnlySpan<int> errors);
-
-    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_clear_request_errors")]
-    internal static partial void ClearRequestErrors(nint cluster, short apiKey);
-
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         libraryName == LibraryName ? LoadedLibrary.Value : 0; // 0 = default probing for other libraries
 
