@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +14,7 @@ namespace Bank.BuildingBlocks.Kafka;
 /// <summary>
 /// One module's consumer group: reads the topics of the events its consumers handle and feeds each
 /// message to them through MassTransit (<see cref="ModuleDispatcher"/>). Messages are taken a batch at
-/// a time; messages of one key are handled one after another in order, different keys in parallel.
+/// a time, handled in partition order, and the batch's query-model changes written in one transaction.
 /// An offset is committed only once its message and every earlier one of the partition are finished:
 /// periodically, when partitions are revoked and at shutdown. A message whose consumers still fail after their retries, or that cannot be read, goes to
 /// <c>{topic}.dlt</c> with error headers; only then does the partition move on. Nothing is skipped silently.
@@ -32,7 +31,6 @@ public sealed class KafkaModuleConsumer(
 {
     private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
     private const int MaxBatch = 500;
-    private const int KeysInParallel = 16;
 
     private readonly KafkaOptions _options = kafkaOptions.Value;
     private readonly string _groupId = kafkaOptions.Value.GroupOf(module);
@@ -120,32 +118,32 @@ public sealed class KafkaModuleConsumer(
     }
 
     /// <summary>
-    /// Handles a batch, keys in parallel and each key in order, then moves each partition's finished
-    /// offset up to its first unfinished message; from there the partition is read again. When the host
-    /// stops mid-batch, what did finish is still recorded, so only the unfinished is delivered again.
+    /// Handles a batch in one <see cref="ModuleBatch"/>, each key in order, and writes its query-model
+    /// changes in one transaction; then moves each partition's finished offset up to its first unfinished
+    /// message, from where the partition is read again. A batch whose changes could not be written is
+    /// read again whole: applying an event twice changes nothing.
     /// </summary>
     private async Task HandleBatchAsync(
         IConsumer<string, byte[]> consumer, ModuleDispatcher dispatcher, List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
     {
-        var done = new ConcurrentDictionary<ConsumeResult<string, byte[]>, bool>();
+        var done = new HashSet<ConsumeResult<string, byte[]>>();
         try
         {
-            await Parallel.ForEachAsync(
-                batch.GroupBy(m => (m.Topic, m.Partition.Value, m.Message.Key)),
-                new ParallelOptions { MaxDegreeOfParallelism = KeysInParallel, CancellationToken = stoppingToken },
-                async (messages, cancellationToken) =>
-                {
-                    foreach (var message in messages.OrderBy(m => m.Offset.Value))
-                    {
-                        // Later messages of the key wait for an unfinished one, to keep their order.
-                        if (!await HandleAsync(dispatcher, message, cancellationToken))
-                        {
-                            return;
-                        }
-
-                        done[message] = true;
-                    }
-                });
+            await using var moduleBatch = dispatcher.BeginBatch(batch.Select(m => Guid.TryParse(m.Message.Key, out var id) ? id : Guid.Empty));
+            try
+            {
+                await DispatchAsync(moduleBatch, dispatcher, batch, done, stoppingToken);
+            }
+            finally
+            {
+                // Also when the host stops mid-batch: what finished is written, so only the rest is delivered again.
+                await moduleBatch.SaveAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Consumer group {Group} could not write the query models of a batch of {Count}; it is read again", _groupId, batch.Count);
+            done.Clear();
         }
         finally
         {
@@ -158,16 +156,38 @@ public sealed class KafkaModuleConsumer(
         }
     }
 
+    /// <summary>Dispatches the batch in partition order; later messages of a key wait for an unfinished one, to keep their order.</summary>
+    private async Task DispatchAsync(
+        ModuleBatch moduleBatch,
+        ModuleDispatcher dispatcher,
+        List<ConsumeResult<string, byte[]>> batch,
+        HashSet<ConsumeResult<string, byte[]>> done,
+        CancellationToken stoppingToken)
+    {
+        var stalledKeys = new HashSet<(string Topic, int Partition, string? Key)>();
+        foreach (var message in batch)
+        {
+            var key = (message.Topic, message.Partition.Value, message.Message.Key);
+            if (stalledKeys.Contains(key) || !await HandleAsync(moduleBatch, dispatcher, message, stoppingToken))
+            {
+                stalledKeys.Add(key);
+                continue;
+            }
+
+            done.Add(message);
+        }
+    }
+
     private void RecordFinished(
         IConsumer<string, byte[]> consumer,
         List<ConsumeResult<string, byte[]>> batch,
-        ConcurrentDictionary<ConsumeResult<string, byte[]>, bool> done,
+        HashSet<ConsumeResult<string, byte[]>> done,
         bool rereadUnfinished)
     {
         foreach (var partition in batch.GroupBy(m => m.TopicPartition))
         {
             var ordered = partition.OrderBy(m => m.Offset.Value).ToList();
-            var finished = ordered.TakeWhile(done.ContainsKey).ToList();
+            var finished = ordered.TakeWhile(done.Contains).ToList();
             if (finished.Count > 0)
             {
                 var position = finished.Select(m => PositionOf(m.Message)).LastOrDefault(p => p is not null) ?? PreviousPosition(partition.Key);
@@ -183,7 +203,8 @@ public sealed class KafkaModuleConsumer(
     }
 
     /// <summary>True when the message is finished: handled, passed over, or in the dead-letter topic.</summary>
-    private async Task<bool> HandleAsync(ModuleDispatcher dispatcher, ConsumeResult<string, byte[]> result, CancellationToken stoppingToken)
+    private async Task<bool> HandleAsync(
+        ModuleBatch batch, ModuleDispatcher dispatcher, ConsumeResult<string, byte[]> result, CancellationToken stoppingToken)
     {
         var headers = result.Message.Headers?.ToDictionary(h => h.Key, h => (object)Encoding.UTF8.GetString(h.GetValueBytes()))
             ?? [];
@@ -197,7 +218,7 @@ public sealed class KafkaModuleConsumer(
         var info = new KafkaMessageInfo(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key);
         try
         {
-            await dispatcher.DispatchAsync(eventType.ClrType, result.Message.Value ?? [], headers, MessageIdOf(headers, info), info, stoppingToken);
+            await batch.DispatchAsync(eventType.ClrType, result.Message.Value ?? [], headers, MessageIdOf(headers, info), info, stoppingToken);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

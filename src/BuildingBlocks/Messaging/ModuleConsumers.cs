@@ -1,3 +1,4 @@
+using Bank.BuildingBlocks.Projections;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -70,6 +71,7 @@ public static class ModuleConsumerRegistration
             {
                 // One at a time, as a Kafka partition would deliver them: events of a stream stay in order.
                 endpoint.ConcurrentMessageLimit = 1;
+                endpoint.UseConsumeFilter(typeof(SaveQueryModels<>), context);
                 foreach (var consumer in registry.ConsumersOf(module))
                 {
                     endpoint.ConfigureConsumer(context, consumer.ConsumerType);
@@ -89,6 +91,7 @@ public static class ModuleConsumerRegistration
         var registry = new ModuleConsumerRegistry();
         services.AddSingleton(registry);
         services.TryAddSingleton<ModuleDispatchers>();
+        services.TryAddScoped<QueryModelBatch>();
         return registry;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using Bank.BuildingBlocks.Projections;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Transports;
@@ -20,7 +21,8 @@ public sealed class ModuleDispatchers(ModuleConsumerRegistry registry, IServiceP
             name,
             registry.ConsumersOf(name),
             services.GetRequiredService<IBusRegistrationContext>(),
-            services.GetRequiredService<IBusInstance>().HostConfiguration))).Value;
+            services.GetRequiredService<IBusInstance>().HostConfiguration,
+            services.GetRequiredService<IServiceScopeFactory>()))).Value;
 }
 
 /// <summary>
@@ -28,14 +30,20 @@ public sealed class ModuleDispatchers(ModuleConsumerRegistry registry, IServiceP
 /// pipeline, without a MassTransit transport: consumer middleware (retries) and scoped services apply,
 /// and the consumer's exception is rethrown once its retries are spent. Built from the same public
 /// parts as MassTransit's own receive endpoint dispatcher, with one module's consumers instead of all.
+/// Messages are dispatched in batches (<see cref="BeginBatch"/>) that share one service scope.
 /// </summary>
 public sealed class ModuleDispatcher
 {
     private readonly IReceiveEndpointDispatcher _dispatcher;
     private readonly FrozenDictionary<Type, string> _messageUrns;
+    private readonly IServiceScopeFactory _scopes;
 
     internal ModuleDispatcher(
-        string module, IReadOnlyList<ModuleConsumer> consumers, IBusRegistrationContext registration, IHostConfiguration host)
+        string module,
+        IReadOnlyList<ModuleConsumer> consumers,
+        IBusRegistrationContext registration,
+        IHostConfiguration host,
+        IServiceScopeFactory scopes)
     {
         if (consumers.Count == 0)
         {
@@ -43,6 +51,7 @@ public sealed class ModuleDispatcher
         }
 
         Module = module;
+        _scopes = scopes;
         _messageUrns = consumers.SelectMany(c => c.MessageTypes).Distinct().ToFrozenDictionary(t => t, MessageUrn.ForTypeString);
 
         var name = $"kafka-{module}";
@@ -72,11 +81,30 @@ public sealed class ModuleDispatcher
     public bool Consumes(Type messageType) => _messageUrns.ContainsKey(messageType);
 
     /// <summary>
-    /// Runs the module's consumers of <paramref name="messageType"/> and completes when they have; throws what they threw.
-    /// <paramref name="info"/> is null when the message did not come over Kafka (a replay from the event store).
+    /// Starts a batch of messages of the streams <paramref name="streamIds"/>: their consumers share one
+    /// service scope, so their query-model changes are written together by <see cref="ModuleBatch.SaveAsync"/>.
     /// </summary>
-    public Task DispatchAsync(
-        Type messageType, byte[] json, IReadOnlyDictionary<string, object> headers, Guid messageId, KafkaMessageInfo? info, CancellationToken cancellationToken)
+    public ModuleBatch BeginBatch(IEnumerable<Guid> streamIds)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        var queryModels = scope.ServiceProvider.GetRequiredService<QueryModelBatch>();
+        queryModels.Expect(streamIds);
+        return new ModuleBatch(this, scope, queryModels);
+    }
+
+    /// <summary>
+    /// Runs the module's consumers of <paramref name="messageType"/> in <paramref name="scope"/> and completes
+    /// when they have; throws what they threw. <paramref name="info"/> is null when the message did not come
+    /// over Kafka (a replay from the event store).
+    /// </summary>
+    internal Task DispatchAsync(
+        IServiceScope scope,
+        Type messageType,
+        byte[] json,
+        IReadOnlyDictionary<string, object> headers,
+        Guid messageId,
+        KafkaMessageInfo? info,
+        CancellationToken cancellationToken)
     {
         if (!_messageUrns.TryGetValue(messageType, out var urn))
         {
@@ -89,8 +117,37 @@ public sealed class ModuleDispatcher
             [MessageHeaders.ContentType] = "application/json",
             [MessageHeaders.MessageType] = urn,
         };
+        // MassTransit runs the consumers in a service scope found among the payloads instead of creating one.
         return info is null
-            ? _dispatcher.Dispatch(json, transportHeaders, cancellationToken)
-            : _dispatcher.Dispatch(json, transportHeaders, cancellationToken, info);
+            ? _dispatcher.Dispatch(json, transportHeaders, cancellationToken, scope)
+            : _dispatcher.Dispatch(json, transportHeaders, cancellationToken, scope, info);
     }
+}
+
+/// <summary>
+/// Messages of one module dispatched together: one service scope, so one <see cref="QueryModelBatch"/>
+/// whose changes <see cref="SaveAsync"/> writes in one transaction.
+/// </summary>
+public sealed class ModuleBatch : IAsyncDisposable
+{
+    private readonly ModuleDispatcher _dispatcher;
+    private readonly AsyncServiceScope _scope;
+    private readonly QueryModelBatch _queryModels;
+
+    internal ModuleBatch(ModuleDispatcher dispatcher, AsyncServiceScope scope, QueryModelBatch queryModels)
+    {
+        _dispatcher = dispatcher;
+        _scope = scope;
+        _queryModels = queryModels;
+    }
+
+    /// <summary>Runs the module's consumers of <paramref name="messageType"/>; throws what they threw once their retries are spent.</summary>
+    public Task DispatchAsync(
+        Type messageType, byte[] json, IReadOnlyDictionary<string, object> headers, Guid messageId, KafkaMessageInfo? info, CancellationToken cancellationToken) =>
+        _dispatcher.DispatchAsync(_scope, messageType, json, headers, messageId, info, cancellationToken);
+
+    /// <summary>Writes the query-model changes of every message dispatched so far, in one transaction.</summary>
+    public Task SaveAsync(CancellationToken cancellationToken) => _queryModels.SaveAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _scope.DisposeAsync();
 }

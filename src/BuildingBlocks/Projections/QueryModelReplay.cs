@@ -12,7 +12,7 @@ namespace Bank.BuildingBlocks.Projections;
 /// </summary>
 public sealed class QueryModelReplay(IDocumentStore store, EventTypeRegistry eventTypes, ModuleConsumerRegistry modules, ModuleDispatchers dispatchers)
 {
-    private const int PageSize = 500;
+    private const int PageSize = 1000;
 
     public IReadOnlyList<string> Modules => modules.Modules;
 
@@ -60,9 +60,9 @@ public sealed class QueryModelReplay(IDocumentStore store, EventTypeRegistry eve
                 break;
             }
 
+            await using var batch = dispatcher.BeginBatch(page.Select(e => e.StreamId));
             foreach (var stored in page)
             {
-                after = stored.Sequence;
                 if (stored.ToBroadcast(eventTypes) is not { } e || !dispatcher.Consumes(e.Type.ClrType))
                 {
                     continue;
@@ -70,10 +70,12 @@ public sealed class QueryModelReplay(IDocumentStore store, EventTypeRegistry eve
 
                 var json = JsonSerializer.SerializeToUtf8Bytes(e.Data, e.Type.ClrType, JsonSerializerOptions.Web);
                 var headers = e.Headers().ToDictionary(h => h.Key, h => (object)h.Value);
-                await dispatcher.DispatchAsync(e.Type.ClrType, json, headers, e.EventId, null, cancellationToken);
+                await batch.DispatchAsync(e.Type.ClrType, json, headers, e.EventId, null, cancellationToken);
                 handled++;
             }
 
+            await batch.SaveAsync(cancellationToken);
+            after = page[^1].Sequence;
             progress?.Report((after, upTo));
         }
 

@@ -1,15 +1,14 @@
 using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.Projections;
-using Marten;
 using MassTransit;
 
 namespace Bank.Accounts.AccountDetails;
 
-internal sealed class AccountViewProjection(IDocumentSession session)
+internal sealed class AccountViewProjection(QueryModelBatch views)
     : IConsumer<AccountOpened>, IConsumer<MoneyDeposited>, IConsumer<MoneyWithdrawn>
 {
     public Task Consume(ConsumeContext<AccountOpened> context) =>
-        session.ApplyAsync<AccountView>(context, context.Message.AccountId, (_, version) =>
+        views.ApplyAsync<AccountView>(context, context.Message.AccountId, (_, version) =>
             new AccountView(context.Message.AccountId, context.Message.CustomerId, context.Message.Currency, 0m) { Version = version });
 
     public Task Consume(ConsumeContext<MoneyDeposited> context) =>
@@ -20,6 +19,6 @@ internal sealed class AccountViewProjection(IDocumentSession session)
 
     // Events carry the balance after them, so the newest event alone tells the balance.
     private Task SetBalance(ConsumeContext context, Guid accountId, string currency, decimal balance) =>
-        session.ApplyAsync<AccountView>(context, accountId, (current, version) =>
+        views.ApplyAsync<AccountView>(context, accountId, (current, version) =>
             (current ?? new AccountView(accountId, Guid.Empty, currency, balance)) with { Balance = balance, Version = version });
 }

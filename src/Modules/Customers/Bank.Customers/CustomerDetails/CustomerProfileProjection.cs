@@ -1,15 +1,14 @@
 using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.Projections;
 using Bank.Customers.Contracts;
-using Marten;
 using MassTransit;
 
 namespace Bank.Customers.CustomerDetails;
 
-internal sealed class CustomerProfileProjection(IDocumentSession session) : IConsumer<CustomerCreated>
+internal sealed class CustomerProfileProjection(QueryModelBatch views) : IConsumer<CustomerCreated>
 {
     public Task Consume(ConsumeContext<CustomerCreated> context) =>
-        session.ApplyAsync<CustomerProfile>(context, context.Message.CustomerId, (_, version) =>
+        views.ApplyAsync<CustomerProfile>(context, context.Message.CustomerId, (_, version) =>
         {
             var created = context.Message;
             return new CustomerProfile(
