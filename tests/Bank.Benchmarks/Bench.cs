@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.Kafka;
 using Bank.Customers.Contracts;
@@ -42,6 +43,7 @@ internal sealed class Bench(bool quick)
         {
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
             ["Kafka:BootstrapServers"] = bootstrapServers,
+            ["Kafka:Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
             ["Kafka:Consumer:session.timeout.ms"] = "3000",
             ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -54,12 +56,18 @@ internal sealed class Bench(bool quick)
         return settings;
     }
 
+    /// <summary>
+    /// Partitions per topic. The embedded broker keeps only the newest 5 MB of each partition (librdkafka's
+    /// mock cluster); 24 keep a 100,000-event backlog whole, so every figure reads every event.
+    /// </summary>
+    public const int Partitions = 24;
+
     public static EmbeddedKafkaBroker StartBroker()
     {
         var broker = EmbeddedKafkaBroker.Start();
         foreach (var topic in new[] { "events_Customer", "events_Account", "events_Customer.dlt", "events_Account.dlt" })
         {
-            broker.CreateTopic(topic, 6);
+            broker.CreateTopic(topic, Partitions);
         }
 
         return broker;

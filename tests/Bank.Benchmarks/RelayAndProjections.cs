@@ -108,7 +108,7 @@ internal static class RelayAndProjections
             EnableAutoCommit = false,
         }).SetLogHandler((_, _) => { }).Build();
         // Assigned, not subscribed: reading, without a group's coordination in the way.
-        consumer.Assign(Enumerable.Range(0, 6).Select(p => new TopicPartitionOffset("events_Account", p, Offset.Beginning)));
+        consumer.Assign(Enumerable.Range(0, Bench.Partitions).Select(p => new TopicPartitionOffset("events_Account", p, Offset.Beginning)));
         var results = new List<ConsumeResult<string, byte[]>>();
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         while (results.Count < count && DateTime.UtcNow < deadline)
@@ -126,7 +126,7 @@ internal static class RelayAndProjections
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group })
             .SetLogHandler((_, _) => { }).Build();
-        var partitions = Enumerable.Range(0, 6).Select(p => new TopicPartition("events_Account", p));
+        var partitions = Enumerable.Range(0, Bench.Partitions).Select(p => new TopicPartition("events_Account", p));
         return Task.FromResult(consumer.Committed(partitions, TimeSpan.FromSeconds(5)).Sum(p => Math.Max(0, p.Offset.Value)));
     }
 }
