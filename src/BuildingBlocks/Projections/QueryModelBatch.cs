@@ -27,11 +27,15 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
     /// The database checks the version again on write, so two instances racing on one view cannot
     /// move it backwards.
     /// </summary>
-    public async Task ApplyAsync<TView>(ConsumeContext context, Guid id, Func<TView?, long, TView> apply)
+    public Task ApplyAsync<TView>(ConsumeContext context, Guid id, Func<TView?, long, TView> apply)
+        where TView : class, IVersionedView =>
+        ApplyAsync(id, context.GetEventMetadata().StreamVersion, apply, context.CancellationToken);
+
+    /// <summary>Applies the event at <paramref name="version"/> of stream <paramref name="id"/> to its view, when newer.</summary>
+    public async Task ApplyAsync<TView>(Guid id, long version, Func<TView?, long, TView> apply, CancellationToken cancellationToken)
         where TView : class, IVersionedView
     {
-        var version = context.GetEventMetadata().StreamVersion;
-        var held = await HoldAsync<TView>(id, context.CancellationToken);
+        var held = await HoldAsync<TView>(id, cancellationToken);
         if (held.Current is not null && held.Current.Version >= version)
         {
             return;
@@ -118,18 +122,9 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
 
         public bool Changed => !ReferenceEquals(Stored, Current);
 
-        public void Write(IDocumentSession session)
-        {
-            if (Stored is null)
-            {
-                // A view another instance inserted meanwhile fails the transaction: the batch is read again.
-                session.Insert(Current!);
-            }
-            else
-            {
-                session.TryUpdateRevision(Current!, Current!.Version);
-            }
-        }
+        // Inserts or updates, unless the stored view already has this version or a newer one
+        // (another instance got there first): the write never moves a view backwards.
+        public void Write(IDocumentSession session) => session.TryUpdateRevision(Current!, Current!.Version);
 
         public void Saved() => Stored = Current;
     }

@@ -65,6 +65,17 @@ public sealed class CustomerProjectionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_view_first_created_by_a_later_event_keeps_that_version()
+    {
+        await _module.PublishAsync(new MoneyWithdrawn(AccountId, 30m, "EUR", 30m, "EUR", 1m, 70m), 3);
+
+        await _module.PublishAsync(new MoneyDeposited(AccountId, 100m, "EUR", 100m, "EUR", 1m, 100m), 2);
+
+        var account = (await _module.LoadAsync<CustomerAccount>(AccountId))!;
+        Assert.Equal((70m, 3L), (account.Balance, account.Version));
+    }
+
+    [Fact]
     public async Task An_account_opened_before_its_owner_is_known_still_converges()
     {
         await _module.PublishAsync(new AccountOpened(AccountId, CustomerId, "USD"), 1);
