@@ -65,6 +65,8 @@ public sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             MessageTimeoutMs = 0,
             LingerMs = 1,
             ClientId = "bank-event-relay",
+            // Delivery reports carry only the outcome: the page already has the messages.
+            DeliveryReportFields = "status",
         })
             .SetLogHandler((_, message) => KafkaLog.Write(_logger, message))
             .SetErrorHandler((_, error) =>

@@ -27,7 +27,10 @@ public static class MessagingSetup
     public const string TransportSetting = "Messaging:Transport";
 
     /// <summary>Events per page the relay reads from the event store and publishes with one flush.</summary>
-    public const int RelayPageSize = 5000;
+    public const int RelayPageSize = 10000;
+
+    /// <summary>Events the relay's daemon may read ahead while a page is being published: loading and publishing overlap.</summary>
+    public const int RelayReadAhead = 3 * RelayPageSize;
 
     /// <summary>
     /// The relay that broadcasts every committed event, the transport (<c>Messaging:Transport</c>) and
@@ -69,7 +72,11 @@ public static class MessagingSetup
         {
             // HotCold: exactly one instance relays (a PostgreSQL advisory lock elects it); another takes over when it dies.
             eventStore
-                .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton, subscription => subscription.Options.BatchSize = RelayPageSize)
+                .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton, subscription =>
+                {
+                    subscription.Options.BatchSize = RelayPageSize;
+                    subscription.Options.MaximumHopperSize = RelayReadAhead;
+                })
                 .AddAsyncDaemon(DaemonMode.HotCold);
         }
 
