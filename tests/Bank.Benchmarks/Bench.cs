@@ -141,7 +141,8 @@ internal sealed class Bench(bool quick)
 
     public static async Task<long> ScalarAsync(TestDatabase database, string sql) => await database.ScalarAsync<long>(sql);
 
-    public static async Task<(double Rate, TimeSpan Elapsed)> RateUntilAsync(Func<Task<long>> progress, long target, TimeSpan timeout)
+    public static async Task<(double Rate, TimeSpan Elapsed)> RateUntilAsync(
+        Func<Task<long>> progress, long target, TimeSpan timeout, TimeSpan? interval = null)
     {
         var watch = Stopwatch.StartNew();
         long? startValue = null;
@@ -161,7 +162,7 @@ internal sealed class Bench(bool quick)
                 return ((value - (startValue ?? 0)) / Math.Max(elapsed.TotalSeconds, 0.001), elapsed);
             }
 
-            await Task.Delay(20);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
         }
 
         throw new TimeoutException($"Progress stayed below {target} for {timeout}.");
