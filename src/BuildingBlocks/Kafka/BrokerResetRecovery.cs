@@ -62,9 +62,18 @@ public sealed class BrokerResetRecovery(
 
             if (sizes.Any(size => _lastSizes.TryGetValue(size.Key, out var last) && size.Value < last))
             {
-                var resumeFrom = await ResumePositionAsync(stoppingToken);
-                logger.LogWarning("Kafka lost messages of its topics (a memory-only broker restarted?); relaying again after position {Position}", resumeFrom);
-                await RewindRelayAsync(resumeFrom, stoppingToken);
+                try
+                {
+                    var resumeFrom = await ResumePositionAsync(stoppingToken);
+                    logger.LogWarning("Kafka lost messages of its topics (a memory-only broker restarted?); relaying again after position {Position}", resumeFrom);
+                    await RewindRelayAsync(resumeFrom, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The database is away too: the loss is still there to see at the next look.
+                    logger.LogWarning(e, "Could not move the relay back after Kafka lost messages; trying again in {Interval}", WatchInterval);
+                    continue;
+                }
             }
 
             Remember(sizes);

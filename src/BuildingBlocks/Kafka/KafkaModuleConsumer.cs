@@ -275,8 +275,9 @@ public sealed class KafkaModuleConsumer(
             // Called from librdkafka's rebalance callback too, which is synchronous; this is the consume loop's own thread.
             session.SaveChangesAsync().GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Best effort, and the database may be away (Marten wraps or disposes what Npgsql threw): never stop the group for it.
             logger.LogWarning(e, "Consumer group {Group} could not record its positions; they are recorded with the next commit", _groupId);
         }
     }
