@@ -65,8 +65,8 @@ public sealed class CrashTests : FaultFixture
 
         // Every stored event reaches Kafka at least once, and per key in version order.
         var storedEvents = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn')");
-        var messages = await TopicReader.ReadAsync(Broker.BootstrapServers, "events_Account", (int)storedEvents, TimeSpan.FromSeconds(60));
-        Assert.Equal(storedEvents, messages.Select(m => m.Headers[KafkaHeaderNames.EventId]).Distinct().LongCount());
+        var messages = await TopicReader.ReadEventsAsync(Broker.BootstrapServers, "events_Account", storedEvents, TimeSpan.FromSeconds(60));
+        Assert.Equal(storedEvents, TopicReader.DistinctEvents(messages));
         foreach (var stream in messages.GroupBy(m => m.Key))
         {
             var firstSeen = stream.OrderBy(m => m.Offset)

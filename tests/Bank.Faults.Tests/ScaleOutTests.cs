@@ -1,5 +1,4 @@
 using System.Globalization;
-using Bank.BuildingBlocks.Kafka;
 using Bank.Testing;
 using Xunit;
 
@@ -39,8 +38,8 @@ public sealed class ScaleOutTests : FaultFixture
         var (afterExit, afterOutput) = await ConvergeAndVerifyAsync();
         Assert.True(afterExit == 0, afterOutput);
         var all = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn')");
-        var messages = await TopicReader.ReadAsync(Broker.BootstrapServers, "events_Account", (int)all, TimeSpan.FromSeconds(60));
-        Assert.Equal(all, messages.Select(m => m.Headers[KafkaHeaderNames.EventId]).Distinct().LongCount());
+        var messages = await TopicReader.ReadEventsAsync(Broker.BootstrapServers, "events_Account", all, TimeSpan.FromSeconds(60));
+        Assert.Equal(all, TopicReader.DistinctEvents(messages));
     }
 
     /// <summary>The instance whose health says it relayed something: only the leader's relay runs.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Bank.BuildingBlocks.Kafka;
 using Confluent.Kafka;
 
 namespace Bank.Testing;
@@ -10,8 +11,22 @@ public sealed record TopicMessage(string Topic, int Partition, long Offset, stri
 public static class TopicReader
 {
     /// <summary>Reads until at least <paramref name="expected"/> messages arrived (then a short quiet period), or the timeout.</summary>
-    public static async Task<IReadOnlyList<TopicMessage>> ReadAsync(
-        string bootstrapServers, string topic, int expected, TimeSpan? timeout = null, TimeSpan? quiet = null)
+    public static Task<IReadOnlyList<TopicMessage>> ReadAsync(
+        string bootstrapServers, string topic, int expected, TimeSpan? timeout = null, TimeSpan? quiet = null) =>
+        ReadUntilAsync(bootstrapServers, topic, messages => messages.Count >= expected, timeout, quiet);
+
+    /// <summary>
+    /// Reads until at least <paramref name="expected"/> different events arrived (by their event-id header), or the
+    /// timeout: for topics where at-least-once delivery may have written some events twice.
+    /// </summary>
+    public static Task<IReadOnlyList<TopicMessage>> ReadEventsAsync(string bootstrapServers, string topic, long expected, TimeSpan? timeout = null) =>
+        ReadUntilAsync(bootstrapServers, topic, messages => DistinctEvents(messages) >= expected, timeout, quiet: null);
+
+    public static long DistinctEvents(IEnumerable<TopicMessage> messages) =>
+        messages.Select(m => m.Headers.GetValueOrDefault(KafkaHeaderNames.EventId)).Distinct().LongCount();
+
+    private static async Task<IReadOnlyList<TopicMessage>> ReadUntilAsync(
+        string bootstrapServers, string topic, Func<IReadOnlyList<TopicMessage>, bool> enough, TimeSpan? timeout, TimeSpan? quiet)
     {
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
@@ -46,7 +61,7 @@ public static class TopicReader
                 result.Message.Key,
                 result.Message.Value,
                 result.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()))));
-            if (messages.Count >= expected && quietUntil == DateTime.MaxValue)
+            if (quietUntil == DateTime.MaxValue && enough(messages))
             {
                 quietUntil = DateTime.UtcNow + (quiet ?? TimeSpan.FromMilliseconds(500));
             }
