@@ -1,7 +1,6 @@
-using System.Globalization;
 using Bank.Accounts.Contracts;
+using Bank.BuildingBlocks.Broadcasting;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Kafka;
 using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.Money;
 using Bank.Customers.Contracts;
@@ -72,14 +71,16 @@ public sealed class ModuleHarness : IAsyncDisposable
         var eventId = Guid.NewGuid();
         var position = Interlocked.Increment(ref _position);
         var eventType = _services.GetRequiredService<EventTypeRegistry>().Get(typeof(TEvent));
+        // The stream id is not among the headers; the consumers read it from the event itself.
+        var broadcast = new BroadcastEvent(
+            eventType, @event, eventId, StreamId: Guid.Empty, streamVersion, position, DateTimeOffset.UtcNow.AddSeconds(position), TraceParent: null);
         await Harness.Bus.Publish(@event, context =>
         {
             context.MessageId = eventId;
-            context.Headers.Set(KafkaHeaderNames.MessageType, eventType.Name);
-            context.Headers.Set(KafkaHeaderNames.EventId, eventId.ToString("D"));
-            context.Headers.Set(KafkaHeaderNames.StreamVersion, streamVersion.ToString(CultureInfo.InvariantCulture));
-            context.Headers.Set(KafkaHeaderNames.GlobalPosition, position.ToString(CultureInfo.InvariantCulture));
-            context.Headers.Set(KafkaHeaderNames.Timestamp, DateTimeOffset.UtcNow.AddSeconds(position).ToString("O", CultureInfo.InvariantCulture));
+            foreach (var (name, value) in broadcast.Headers())
+            {
+                context.Headers.Set(name, value);
+            }
         });
 
         if (!await Harness.Consumed.Any<TEvent>(message => message.Context.MessageId == eventId))
