@@ -16,8 +16,9 @@ namespace Bank.BuildingBlocks.Kafka;
 /// message to them through MassTransit (<see cref="ModuleDispatcher"/>). Messages are taken a batch at
 /// a time, handled in partition order, and the batch's query-model changes written in one transaction.
 /// An offset is committed only once its message and every earlier one of the partition are finished:
-/// periodically, when partitions are revoked and at shutdown. A message whose consumers still fail after their retries, or that cannot be read, goes to
-/// <c>{topic}.dlt</c> with error headers; only then does the partition move on. Nothing is skipped silently.
+/// periodically, when partitions are revoked and at shutdown. A message whose consumers still fail after
+/// their retries, or that cannot be read, goes to <c>{topic}.dlt</c> with error headers; only then does the
+/// partition move on. Nothing is skipped silently.
 /// </summary>
 public sealed class KafkaModuleConsumer(
     string module,
@@ -129,7 +130,9 @@ public sealed class KafkaModuleConsumer(
         var done = new HashSet<ConsumeResult<string, byte[]>>();
         try
         {
-            await using var moduleBatch = dispatcher.BeginBatch(batch.Select(m => Guid.TryParse(m.Message.Key, out var id) ? id : Guid.Empty));
+            // Keys are stream ids; a foreign message's key that is not one has no view to load.
+            await using var moduleBatch = dispatcher.BeginBatch(
+                batch.Select(m => Guid.TryParse(m.Message.Key, out var id) ? id : (Guid?)null).OfType<Guid>());
             try
             {
                 await DispatchAsync(moduleBatch, dispatcher, batch, done, stoppingToken);
