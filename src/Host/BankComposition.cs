@@ -1,9 +1,8 @@
 using Bank.Accounts;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.Money;
-using Bank.BuildingBlocks.Projections;
 using Bank.Customers;
+using Bank.Messaging;
 
 namespace Bank.Host;
 
@@ -21,7 +20,6 @@ internal static class BankComposition
             bus.AddCustomersConsumers();
             bus.AddAccountsConsumers();
         });
-        services.AddSingleton<QueryModelReplay>();
         return services;
     }
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Projections;
+using Bank.Messaging.Replay;
 using Marten;
 using Npgsql;
+using Spectre.Console;
 
 namespace Bank.Host;
 
@@ -43,8 +44,7 @@ internal static class QueryModelCommands
         {
             var watch = Stopwatch.StartNew();
             await replay.ClearAsync(module, CancellationToken.None);
-            var handled = await replay.ReplayAsync(module, store, last, new ProgressBar(module), CancellationToken.None);
-            Console.WriteLine();
+            var handled = await WithProgressAsync(module, progress => replay.ReplayAsync(module, store, last, progress, CancellationToken.None));
             Console.WriteLine($"Rebuilt {module}: {handled} events replayed up to position {last} in {watch.Elapsed.TotalSeconds:0.0} s.");
         }
 
@@ -74,8 +74,8 @@ internal static class QueryModelCommands
             var differences = new List<string>();
             foreach (var module in modules)
             {
-                var handled = await scratchReplay.ReplayAsync(module, liveStore, last, new ProgressBar($"verify {module}"), CancellationToken.None);
-                Console.WriteLine();
+                var handled = await WithProgressAsync(
+                    $"verify {module}", progress => scratchReplay.ReplayAsync(module, liveStore, last, progress, CancellationToken.None));
                 foreach (var viewType in liveReplay.ViewTypesOf(module))
                 {
                     differences.AddRange(await CompareAsync(viewType, liveStore, scratchStore));
@@ -185,15 +185,27 @@ internal static class QueryModelCommands
         return builder.Services.BuildServiceProvider();
     }
 
-    /// <summary>A one-line progress bar on the console.</summary>
-    private sealed class ProgressBar(string label) : IProgress<(long Position, long Last)>
+    /// <summary>
+    /// Runs <paramref name="replay"/> under a progress bar: drawn in place on a terminal, a line at each
+    /// milestone when the output goes to a file or a pipe.
+    /// </summary>
+    private static Task<long> WithProgressAsync(string label, Func<IProgress<(long Position, long Last)>, Task<long>> replay) =>
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(label.EscapeMarkup());
+                var handled = await replay(new ReplayProgress(task));
+                task.Value = task.MaxValue;
+                return handled;
+            });
+
+    private sealed class ReplayProgress(ProgressTask task) : IProgress<(long Position, long Last)>
     {
         public void Report((long Position, long Last) value)
         {
-            const int width = 30;
-            var fraction = value.Last == 0 ? 1 : (double)value.Position / value.Last;
-            var filled = (int)(fraction * width);
-            Console.Write($"\r{label} [{new string('#', filled)}{new string('.', width - filled)}] {fraction:P0} {value.Position}/{value.Last}");
+            task.MaxValue = Math.Max(1, value.Last);
+            task.Value = value.Position;
         }
     }
 }

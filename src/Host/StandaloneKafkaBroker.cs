@@ -1,7 +1,8 @@
 using System.Globalization;
 using Bank.Accounts.Contracts;
-using Bank.BuildingBlocks.Kafka;
 using Bank.Customers.Contracts;
+using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Kafka;
 
 namespace Bank.Host;
 

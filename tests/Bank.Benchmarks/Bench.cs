@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Bank.Accounts.Contracts;
-using Bank.BuildingBlocks.Kafka;
 using Bank.Customers.Contracts;
 using Bank.Host;
+using Bank.Messaging.EmbeddedKafka;
 using Bank.Testing;
 using Marten;
 using Microsoft.Extensions.Configuration;

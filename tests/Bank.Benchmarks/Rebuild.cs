@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Bank.BuildingBlocks.Projections;
+using Bank.Messaging.Replay;
 using Bank.Testing;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using Bank.BuildingBlocks.Kafka;
+using Bank.Messaging.Events;
 using Bank.Testing;
 using Xunit;
 
@@ -70,7 +70,7 @@ public sealed class CrashTests : FaultFixture
         foreach (var stream in messages.GroupBy(m => m.Key))
         {
             var firstSeen = stream.OrderBy(m => m.Offset)
-                .Select(m => long.Parse(m.Headers[KafkaHeaderNames.StreamVersion], CultureInfo.InvariantCulture))
+                .Select(m => long.Parse(m.Headers[EventHeaders.StreamVersion], CultureInfo.InvariantCulture))
                 .Distinct()
                 .ToList();
             Assert.Equal(Enumerable.Range(1, firstSeen.Count).Select(v => (long)v), firstSeen);

@@ -1,4 +1,4 @@
-using Bank.BuildingBlocks.Kafka;
+using Bank.Messaging.EmbeddedKafka;
 using Bank.Testing;
 using Xunit;
 

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Bank.Accounts.Contracts;
+using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Kafka;
-using Bank.BuildingBlocks.Messaging;
+using Bank.Messaging.Events;
 using Bank.Testing;
 using Confluent.Kafka;
 using MassTransit;
@@ -17,7 +17,7 @@ namespace Bank.Messaging.Tests;
 /// <summary>What the test consumers saw, in the order they saw it.</summary>
 public sealed class Recorder
 {
-    public ConcurrentQueue<(string Module, string Key, long Version, KafkaMessageInfo? Kafka)> Handled { get; } = new();
+    public ConcurrentQueue<(string Module, string Key, long Version, MessageSource? Kafka)> Handled { get; } = new();
 
     public ConcurrentQueue<(string Module, long Version)> Attempts { get; } = new();
 
@@ -40,7 +40,7 @@ public sealed class AlphaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
         }
 
-        recorder.Handled.Enqueue(("alpha", context.Message.AccountId.ToString("D"), version, context.GetKafkaMessageInfo()));
+        recorder.Handled.Enqueue(("alpha", context.Message.AccountId.ToString("D"), version, context.GetMessageSource()));
     }
 }
 
@@ -56,7 +56,7 @@ public sealed class BetaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
             throw new InvalidOperationException($"Amount 13 is unlucky (version {version}).");
         }
 
-        recorder.Handled.Enqueue(("beta", context.Message.AccountId.ToString("D"), version, context.GetKafkaMessageInfo()));
+        recorder.Handled.Enqueue(("beta", context.Message.AccountId.ToString("D"), version, context.GetMessageSource()));
         return Task.CompletedTask;
     }
 }
@@ -120,12 +120,12 @@ public static class Deposits
             Value = value,
             Headers = new Confluent.Kafka.Headers
             {
-                { KafkaHeaderNames.MessageType, Encoding.UTF8.GetBytes("MoneyDeposited") },
-                { KafkaHeaderNames.EventId, Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("D")) },
-                { KafkaHeaderNames.StreamVersion, Encoding.UTF8.GetBytes(version.ToString(CultureInfo.InvariantCulture)) },
-                { KafkaHeaderNames.GlobalPosition, Encoding.UTF8.GetBytes(position.ToString(CultureInfo.InvariantCulture)) },
-                { KafkaHeaderNames.Timestamp, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)) },
-                { KafkaHeaderNames.ContentType, "application/json"u8.ToArray() },
+                { EventHeaders.MessageType, Encoding.UTF8.GetBytes("MoneyDeposited") },
+                { EventHeaders.EventId, Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("D")) },
+                { EventHeaders.StreamVersion, Encoding.UTF8.GetBytes(version.ToString(CultureInfo.InvariantCulture)) },
+                { EventHeaders.GlobalPosition, Encoding.UTF8.GetBytes(position.ToString(CultureInfo.InvariantCulture)) },
+                { EventHeaders.Timestamp, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)) },
+                { EventHeaders.ContentType, "application/json"u8.ToArray() },
             },
         });
     }

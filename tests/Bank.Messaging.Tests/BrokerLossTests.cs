@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Bank.BuildingBlocks.Kafka;
+using Bank.Messaging.EmbeddedKafka;
 using Bank.Testing;
 using Xunit;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Bank.BuildingBlocks.Kafka;
+using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Events;
 using Bank.Testing;
 using Xunit;
 
@@ -50,18 +51,18 @@ public sealed class EventRelayTests : IAsyncLifetime
         {
             var stream = accountMessages.Where(m => m.Key == accountId.ToString("D")).OrderBy(m => m.Offset).ToList();
             Assert.Single(stream.Select(m => m.Partition).Distinct());
-            Assert.Equal(["1", "2", "3", "4"], stream.Select(m => m.Headers[KafkaHeaderNames.StreamVersion]));
+            Assert.Equal(["1", "2", "3", "4"], stream.Select(m => m.Headers[EventHeaders.StreamVersion]));
             Assert.Equal(
                 ["AccountOpened", "MoneyDeposited", "MoneyWithdrawn", "MoneyDeposited"],
-                stream.Select(m => m.Headers[KafkaHeaderNames.MessageType]));
-            var positions = stream.Select(m => long.Parse(m.Headers[KafkaHeaderNames.GlobalPosition], CultureInfo.InvariantCulture)).ToList();
+                stream.Select(m => m.Headers[EventHeaders.MessageType]));
+            var positions = stream.Select(m => long.Parse(m.Headers[EventHeaders.GlobalPosition], CultureInfo.InvariantCulture)).ToList();
             Assert.Equal(positions.Order(), positions);
             Assert.All(stream, message =>
             {
-                Assert.Equal("application/json", message.Headers[KafkaHeaderNames.ContentType]);
-                Assert.True(Guid.TryParse(message.Headers[KafkaHeaderNames.EventId], out _));
-                Assert.EndsWith("Z", message.Headers[KafkaHeaderNames.Timestamp], StringComparison.Ordinal);
-                Assert.True(DateTimeOffset.TryParse(message.Headers[KafkaHeaderNames.Timestamp], CultureInfo.InvariantCulture, out _));
+                Assert.Equal("application/json", message.Headers[EventHeaders.ContentType]);
+                Assert.True(Guid.TryParse(message.Headers[EventHeaders.EventId], out _));
+                Assert.EndsWith("Z", message.Headers[EventHeaders.Timestamp], StringComparison.Ordinal);
+                Assert.True(DateTimeOffset.TryParse(message.Headers[EventHeaders.Timestamp], CultureInfo.InvariantCulture, out _));
                 Assert.Equal(accountId, JsonDocument.Parse(message.Value).RootElement.GetProperty("accountId").GetGuid());
             });
         }
@@ -69,7 +70,7 @@ public sealed class EventRelayTests : IAsyncLifetime
         var created = JsonDocument.Parse(customerMessages[0].Value).RootElement;
         Assert.Equal(customerMessages[0].Key, created.GetProperty("customerId").GetGuid().ToString("D"));
         Assert.Equal("Ada", created.GetProperty("firstName").GetString());
-        Assert.Equal("CustomerCreated", customerMessages[0].Headers[KafkaHeaderNames.MessageType]);
+        Assert.Equal("CustomerCreated", customerMessages[0].Headers[EventHeaders.MessageType]);
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public sealed class EventRelayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request)).StatusCode);
 
         var message = Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Customer", expected: 1));
-        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", message.Headers[KafkaHeaderNames.TraceParent], StringComparison.Ordinal);
+        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", message.Headers[EventHeaders.TraceParent], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,13 +119,13 @@ public sealed class EventRelayTests : IAsyncLifetime
 
         var messages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 3, quiet: TimeSpan.FromSeconds(2));
         Assert.Equal(3, messages.Count);
-        Assert.Equal(3, messages.Select(m => m.Headers[KafkaHeaderNames.EventId]).Distinct().Count());
+        Assert.Equal(3, messages.Select(m => m.Headers[EventHeaders.EventId]).Distinct().Count());
     }
 
     [Fact]
     public async Task With_Kafka_unreachable_commands_succeed_health_is_degraded_and_everything_arrives_when_it_returns()
     {
-        _broker.SetBrokerDown(1);
+        _broker.SetDown();
         await using var host = await StartHostAsync();
         var client = host.CreateApiClient();
 
@@ -135,10 +136,10 @@ public sealed class EventRelayTests : IAsyncLifetime
         Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("kafka").GetProperty("status").GetString());
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
 
-        _broker.SetBrokerUp(1);
+        _broker.SetUp();
 
         var messages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 3, timeout: TimeSpan.FromSeconds(30));
-        Assert.Equal(["1", "2", "3"], messages.Select(m => m.Headers[KafkaHeaderNames.StreamVersion]));
+        Assert.Equal(["1", "2", "3"], messages.Select(m => m.Headers[EventHeaders.StreamVersion]));
         Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Customer", expected: 1));
     }
 

@@ -1,4 +1,6 @@
-using Bank.BuildingBlocks.Kafka;
+using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Events;
+using Bank.Messaging.Kafka;
 using Bank.Testing;
 using Confluent.Kafka;
 using Xunit;
@@ -78,13 +80,13 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
         var dead = Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account.dlt", expected: 1));
         Assert.Equal(account.ToString("D"), dead.Key);
         Assert.Contains("\"amount\":13", dead.Value, StringComparison.Ordinal);
-        Assert.Equal("3", dead.Headers[KafkaHeaderNames.StreamVersion]);
-        Assert.Equal("System.InvalidOperationException", dead.Headers[DeadLetterPublisher.ExceptionTypeHeader]);
-        Assert.Contains("unlucky", dead.Headers[DeadLetterPublisher.ExceptionMessageHeader], StringComparison.Ordinal);
-        Assert.Equal($"beta-{_groups}", dead.Headers[DeadLetterPublisher.ConsumerGroupHeader]);
-        Assert.Equal("events_Account", dead.Headers[DeadLetterPublisher.OriginalTopicHeader]);
-        Assert.Equal("2", dead.Headers[DeadLetterPublisher.OriginalOffsetHeader]);
-        Assert.True(int.TryParse(dead.Headers[DeadLetterPublisher.OriginalPartitionHeader], out _));
+        Assert.Equal("3", dead.Headers[EventHeaders.StreamVersion]);
+        Assert.Equal("System.InvalidOperationException", dead.Headers[DeadLetterHeaders.ExceptionType]);
+        Assert.Contains("unlucky", dead.Headers[DeadLetterHeaders.ExceptionMessage], StringComparison.Ordinal);
+        Assert.Equal($"beta-{_groups}", dead.Headers[DeadLetterHeaders.ConsumerGroup]);
+        Assert.Equal("events_Account", dead.Headers[DeadLetterHeaders.OriginalTopic]);
+        Assert.Equal("2", dead.Headers[DeadLetterHeaders.OriginalOffset]);
+        Assert.True(int.TryParse(dead.Headers[DeadLetterHeaders.OriginalPartition], out _));
     }
 
     [Fact]
@@ -101,7 +103,7 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
         var dead = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account.dlt", expected: 2);
         Assert.Equal(2, dead.Count);
         Assert.All(dead, message => Assert.Equal("{ this is not json", message.Value));
-        Assert.Equal([$"alpha-{_groups}", $"beta-{_groups}"], dead.Select(m => m.Headers[DeadLetterPublisher.ConsumerGroupHeader]).Order());
+        Assert.Equal([$"alpha-{_groups}", $"beta-{_groups}"], dead.Select(m => m.Headers[DeadLetterHeaders.ConsumerGroup]).Order());
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Bank.BuildingBlocks.Projections;
+using Bank.BuildingBlocks.QueryModels;
 using Bank.Testing;
 using JasperFx;
 using Marten;

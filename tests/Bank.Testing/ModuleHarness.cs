@@ -1,35 +1,35 @@
 using Bank.Accounts.Contracts;
-using Bank.BuildingBlocks.Broadcasting;
+using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.Money;
 using Bank.Customers.Contracts;
+using Bank.Messaging.Dispatch;
+using Bank.Messaging.Events;
 using Marten;
 using MassTransit;
-using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
 namespace Bank.Testing;
 
 /// <summary>
-/// One module's consumers on MassTransit's in-memory test harness, writing their query models to a
-/// real PostgreSQL database: events go in as the relay would publish them, documents come out.
+/// One module's consumers behind the module event handler that production feeds from Kafka, writing their
+/// query models to a real PostgreSQL database: events go in as the relay broadcasts them, documents come out.
 /// </summary>
 public sealed class ModuleHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly TestDatabase _database;
+    private readonly ModuleEventHandler _handler;
     private long _position;
 
-    private ModuleHarness(ServiceProvider services, TestDatabase database)
+    private ModuleHarness(ServiceProvider services, TestDatabase database, ModuleEventHandler handler)
     {
         _services = services;
         _database = database;
-        Harness = services.GetRequiredService<ITestHarness>();
+        _handler = handler;
     }
-
-    public ITestHarness Harness { get; }
 
     public static async Task<ModuleHarness> StartAsync(
         Action<IServiceCollection, IConfiguration> addModule, Action<IBusRegistrationConfigurator> addConsumers)
@@ -51,48 +51,32 @@ public sealed class ModuleHarness : IAsyncDisposable
         services.AddEventTypes(CustomerEvents.AggregateType, CustomerEvents.TypeNames);
         services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames);
         addModule(services, configuration);
-        services.AddMassTransitTestHarness(bus =>
-        {
-            addConsumers(bus);
-            bus.UsingInMemory((context, inMemory) => inMemory.ConfigureModuleEndpoints(context));
-        });
+        services.AddModuleEventHandlers(addConsumers);
 
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        return new ModuleHarness(provider, database);
+        var module = Assert.Single(provider.GetRequiredService<ModuleConsumerRegistry>().Modules);
+        return new ModuleHarness(provider, database, provider.GetRequiredService<ModuleEventHandlers>().Get(module));
     }
 
-    /// <summary>Publishes an event with the headers the relay gives it, and waits until the module's consumers handled it.</summary>
-    public async Task PublishAsync<TEvent>(TEvent @event, long streamVersion)
-        where TEvent : class
+    /// <summary>Delivers one event as the relay broadcasts it and returns once the module's query models are written; throws what a consumer threw.</summary>
+    public Task PublishAsync<TEvent>(TEvent @event, long streamVersion)
+        where TEvent : class =>
+        PublishAsync([(@event, streamVersion)]);
+
+    /// <summary>Delivers events together, as one batch of a consumer group, in the given order.</summary>
+    public async Task PublishAsync(IEnumerable<(object Event, long StreamVersion)> events)
     {
-        var eventId = Guid.NewGuid();
-        var position = Interlocked.Increment(ref _position);
-        var eventType = _services.GetRequiredService<EventTypeRegistry>().Get(typeof(TEvent));
-        // The stream id is not among the headers; the consumers read it from the event itself.
-        var broadcast = new BroadcastEvent(
-            eventType, @event, eventId, StreamId: Guid.Empty, streamVersion, position, DateTimeOffset.UtcNow.AddSeconds(position), TraceParent: null);
-        await Harness.Bus.Publish(@event, context =>
+        var eventTypes = _services.GetRequiredService<EventTypeRegistry>();
+        var batch = events.Select(e =>
         {
-            context.MessageId = eventId;
-            foreach (var (name, value) in broadcast.Headers())
-            {
-                context.Headers.Set(name, value);
-            }
-        });
+            var position = Interlocked.Increment(ref _position);
+            var type = eventTypes.Get(e.Event.GetType());
+            return ReceivedEvent.From(new BroadcastEvent(
+                type, e.Event, Guid.NewGuid(), StreamIdOf(e.Event, type), e.StreamVersion, position, DateTimeOffset.UtcNow.AddSeconds(position), TraceParent: null));
+        }).ToList();
 
-        if (!await Harness.Consumed.Any<TEvent>(message => message.Context.MessageId == eventId))
-        {
-            throw new TimeoutException($"{typeof(TEvent).Name} (version {streamVersion}) was not consumed.");
-        }
-
-        var consumed = Harness.Consumed.Select<TEvent>(message => message.Context.MessageId == eventId).First();
-        if (consumed.Exception is not null)
-        {
-            throw new InvalidOperationException($"{typeof(TEvent).Name} (version {streamVersion}) failed.", consumed.Exception);
-        }
+        await _handler.HandleAsync(batch, static (_, error, _) => throw error, CancellationToken.None);
     }
 
     public async Task<T?> LoadAsync<T>(Guid id)
@@ -107,4 +91,9 @@ public sealed class ModuleHarness : IAsyncDisposable
         await _services.DisposeAsync();
         await _database.DisposeAsync();
     }
+
+    /// <summary>The stream the event belongs to: every event names its aggregate's id (<c>AccountId</c> for an Account's events).</summary>
+    private static Guid StreamIdOf(object e, RegisteredEventType type) =>
+        e.GetType().GetProperty(type.AggregateType + "Id")?.GetValue(e) as Guid?
+            ?? throw new InvalidOperationException($"{type.Name} names no {type.AggregateType}Id.");
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using Bank.BuildingBlocks.Kafka;
+using Bank.Messaging.Events;
 using Confluent.Kafka;
 
 namespace Bank.Testing;
@@ -23,7 +23,7 @@ public static class TopicReader
         ReadUntilAsync(bootstrapServers, topic, messages => DistinctEvents(messages) >= expected, timeout, quiet: null);
 
     public static long DistinctEvents(IEnumerable<TopicMessage> messages) =>
-        messages.Select(m => m.Headers.GetValueOrDefault(KafkaHeaderNames.EventId)).Distinct().LongCount();
+        messages.Select(m => m.Headers.GetValueOrDefault(EventHeaders.EventId)).Distinct().LongCount();
 
     private static async Task<IReadOnlyList<TopicMessage>> ReadUntilAsync(
         string bootstrapServers, string topic, Func<IReadOnlyList<TopicMessage>, bool> enough, TimeSpan? timeout, TimeSpan? quiet)

@@ -1,4 +1,3 @@
-using Bank.BuildingBlocks.Broadcasting;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
@@ -47,11 +46,6 @@ public static class EventStoreSetup
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 options.Events.MetadataConfig.HeadersEnabled = true;
-                // The relay hears of new events at once instead of polling every second.
-                options.Events.UseListenNotifyForEventAppends = true;
-                options.Projections.LeadershipPollingTime = 1000;
-                // While events keep coming, look for the next ones every 20 ms rather than 250: the relay's share of the lag.
-                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(20);
             })
             .BuildSessionsWith<TracingSessionFactory>()
             .ApplyAllDatabaseChangesOnStartup();
@@ -65,9 +59,9 @@ public static class EventStoreSetup
         public IDocumentSession OpenSession()
         {
             var session = store.LightweightSession();
-            if (TraceHeaders.Current() is { } traceParent)
+            if (EventTraceContext.Current() is { } traceParent)
             {
-                session.SetHeader(TraceHeaders.TraceParent, traceParent);
+                session.SetHeader(EventTraceContext.HeaderName, traceParent);
             }
 
             return session;

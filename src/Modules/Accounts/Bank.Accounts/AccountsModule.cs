@@ -4,9 +4,9 @@ using Bank.Accounts.Deposit;
 using Bank.Accounts.Domain;
 using Bank.Accounts.OpenAccount;
 using Bank.Accounts.Withdraw;
+using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Messaging;
-using Bank.BuildingBlocks.Projections;
+using Bank.BuildingBlocks.QueryModels;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
@@ -40,8 +40,8 @@ public static class AccountsModule
     /// <summary>The consumers that keep the module's query models, each retried before its message is dead-lettered.</summary>
     public static void AddAccountsConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddModuleConsumer<AccountViewProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
-        bus.AddModuleConsumer<AccountOwnerProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
+        bus.AddModuleConsumer<AccountViewProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
+        bus.AddModuleConsumer<AccountOwnerProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
     }
 
     public static IEndpointRouteBuilder MapAccountsEndpoints(this IEndpointRouteBuilder app)

@@ -1,7 +1,7 @@
+using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Messaging;
 using Bank.BuildingBlocks.Money;
-using Bank.BuildingBlocks.Projections;
+using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers.Contracts;
 using Bank.Customers.CreateCustomer;
 using Bank.Customers.CustomerDetails;
@@ -51,8 +51,8 @@ public static class CustomersModule
     /// <summary>The consumers that keep the module's query models, each retried before its message is dead-lettered.</summary>
     public static void AddCustomersConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddModuleConsumer<CustomerProfileProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
-        bus.AddModuleConsumer<CustomerAccountsProjection>(Name, consumer => consumer.UseMessageRetry(ProjectionRetry.Configure));
+        bus.AddModuleConsumer<CustomerProfileProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
+        bus.AddModuleConsumer<CustomerAccountsProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
     }
 
     public static IEndpointRouteBuilder MapCustomersEndpoints(this IEndpointRouteBuilder app)

@@ -1,4 +1,4 @@
-using Bank.BuildingBlocks.Projections;
+using Bank.BuildingBlocks.QueryModels;
 using Marten.Schema;
 
 namespace Bank.Accounts.AccountDetails;

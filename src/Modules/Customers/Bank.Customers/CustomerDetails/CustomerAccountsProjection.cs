@@ -1,5 +1,5 @@
 using Bank.Accounts.Contracts;
-using Bank.BuildingBlocks.Projections;
+using Bank.BuildingBlocks.QueryModels;
 using MassTransit;
 
 namespace Bank.Customers.CustomerDetails;

@@ -1,5 +1,5 @@
-using Bank.BuildingBlocks.Messaging;
-using Bank.BuildingBlocks.Projections;
+using Bank.BuildingBlocks.Consumers;
+using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers.Contracts;
 using MassTransit;
 

@@ -1,0 +1,131 @@
+using Bank.BuildingBlocks.Consumers;
+using Marten;
+using MassTransit;
+
+namespace Bank.BuildingBlocks.QueryModels;
+
+/// <summary>
+/// The query-model changes of a batch of events, written in one transaction (scoped: one per batch).
+/// Query-model consumers apply events to views held here; <see cref="SaveAsync"/> writes every changed
+/// view once, with the version of the last event applied to it. Views of the streams named in
+/// <see cref="Expect"/> are loaded with one query per view type when first needed, so a batch costs a
+/// few round trips instead of two per event.
+/// </summary>
+public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
+{
+    private readonly Dictionary<(Type Type, Guid Id), IHeldView> _views = [];
+    private readonly HashSet<Type> _loadedTypes = [];
+    private readonly HashSet<Guid> _expected = [];
+    private IQuerySession? _session;
+
+    /// <summary>The streams whose events the batch carries; their views are loaded together.</summary>
+    internal void Expect(IEnumerable<Guid> streamIds) => _expected.UnionWith(streamIds);
+
+    /// <summary>
+    /// Applies an event to the view of its stream only when it is newer than what the view has seen:
+    /// duplicates and older events change nothing, so at-least-once delivery has an exactly-once effect.
+    /// The database checks the version again on write, so two instances racing on one view cannot
+    /// move it backwards.
+    /// </summary>
+    public Task ApplyAsync<TView>(ConsumeContext context, Guid id, Func<TView?, long, TView> apply)
+        where TView : class, IVersionedView =>
+        ApplyAsync(id, context.GetEventMetadata().StreamVersion, apply, context.CancellationToken);
+
+    /// <summary>Applies the event at <paramref name="version"/> of stream <paramref name="id"/> to its view, when newer.</summary>
+    internal async Task ApplyAsync<TView>(Guid id, long version, Func<TView?, long, TView> apply, CancellationToken cancellationToken)
+        where TView : class, IVersionedView
+    {
+        var held = await HoldAsync<TView>(id, cancellationToken);
+        if (held.Current is not null && held.Current.Version >= version)
+        {
+            return;
+        }
+
+        var next = apply(held.Current, version);
+        if (next.Id != id || next.Version != version)
+        {
+            throw new InvalidOperationException($"A {typeof(TView).Name} applied for {id} at version {version} came out as {next.Id} at {next.Version}.");
+        }
+
+        held.Current = next;
+    }
+
+    /// <summary>Writes every view changed since the last save, in one transaction; nothing when none changed.</summary>
+    internal async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        var changed = _views.Values.Where(v => v.Changed).ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        await using var session = store.LightweightSession();
+        foreach (var view in changed)
+        {
+            view.Write(session);
+        }
+
+        await session.SaveChangesAsync(cancellationToken);
+        foreach (var view in changed)
+        {
+            view.Saved();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+        {
+            await _session.DisposeAsync();
+        }
+    }
+
+    private async Task<HeldView<TView>> HoldAsync<TView>(Guid id, CancellationToken cancellationToken)
+        where TView : class, IVersionedView
+    {
+        if (_expected.Contains(id) && _loadedTypes.Add(typeof(TView)))
+        {
+            var loaded = (await Session().LoadManyAsync<TView>(cancellationToken, _expected)).ToDictionary(v => v.Id);
+            foreach (var expectedId in _expected)
+            {
+                _views.TryAdd((typeof(TView), expectedId), new HeldView<TView>(loaded.GetValueOrDefault(expectedId)));
+            }
+        }
+
+        if (!_views.TryGetValue((typeof(TView), id), out var held))
+        {
+            held = new HeldView<TView>(await Session().LoadAsync<TView>(id, cancellationToken));
+            _views.Add((typeof(TView), id), held);
+        }
+
+        return (HeldView<TView>)held;
+    }
+
+    private IQuerySession Session() => _session ??= store.QuerySession();
+
+    private interface IHeldView
+    {
+        bool Changed { get; }
+
+        void Write(IDocumentSession session);
+
+        void Saved();
+    }
+
+    /// <summary>A view as stored (<see cref="Stored"/>) and as the batch's events left it (<see cref="Current"/>).</summary>
+    private sealed class HeldView<TView>(TView? stored) : IHeldView
+        where TView : class, IVersionedView
+    {
+        public TView? Stored { get; private set; } = stored;
+
+        public TView? Current { get; set; } = stored;
+
+        public bool Changed => !ReferenceEquals(Stored, Current);
+
+        // Inserts or updates, unless the stored view already has this version or a newer one
+        // (another instance got there first): the write never moves a view backwards.
+        public void Write(IDocumentSession session) => session.TryUpdateRevision(Current!, Current!.Version);
+
+        public void Saved() => Stored = Current;
+    }
+}

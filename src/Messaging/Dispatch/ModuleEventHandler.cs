@@ -1,0 +1,162 @@
+using System.Collections.Frozen;
+using Bank.BuildingBlocks.Consumers;
+using Bank.BuildingBlocks.QueryModels;
+using Bank.Messaging.Events;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Transports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Dispatch;
+
+/// <summary>
+/// Decides what becomes of an event whose consumers still fail after their retries: true once it is
+/// set aside (dead-lettered, say) and the later events of its stream may go on; false to keep it, and
+/// them, unfinished.
+/// </summary>
+internal delegate Task<bool> SetAside(ReceivedEvent failed, Exception error, CancellationToken cancellationToken);
+
+/// <summary>
+/// The one way events enter a module: a batch at a time, in order, through MassTransit's consume pipeline
+/// to the module's consumers (their retry policies apply), all in one service scope, so that the batch's
+/// query-model changes are written in one transaction at the end. Kafka, the in-memory transport, replays
+/// and the module tests all come through here: no caller can forget to save.
+/// </summary>
+internal sealed class ModuleEventHandler
+{
+    private readonly IReceiveEndpointDispatcher _dispatcher;
+    private readonly FrozenDictionary<Type, string> _messageUrns;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger _logger;
+
+    public ModuleEventHandler(
+        string module,
+        IReadOnlyList<ModuleConsumer> consumers,
+        IBusRegistrationContext registration,
+        IHostConfiguration host,
+        IServiceScopeFactory scopes,
+        ILogger logger)
+    {
+        if (consumers.Count == 0)
+        {
+            throw new InvalidOperationException($"Module '{module}' has no consumers.");
+        }
+
+        Module = module;
+        _scopes = scopes;
+        _logger = logger;
+        _messageUrns = consumers.SelectMany(c => c.MessageTypes).Distinct().ToFrozenDictionary(t => t, MessageUrn.ForTypeString);
+        _dispatcher = CreateDispatcher(module, consumers, registration, host);
+    }
+
+    public string Module { get; }
+
+    public IEnumerable<Type> EventTypes => _messageUrns.Keys;
+
+    public bool Consumes(Type eventType) => _messageUrns.ContainsKey(eventType);
+
+    /// <summary>
+    /// Runs the module's consumers for each event in order and writes the query-model changes of those that
+    /// finished (also when <paramref name="cancellationToken"/> stops the batch half way); returns them. An
+    /// event of a type the module does not consume is finished as it is. An event that still fails goes to
+    /// <paramref name="setAside"/>; while it is not set aside, the later events of its stream wait, to keep
+    /// their order. Throws when the changes could not be written: then nothing of the batch is finished.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedEvent>> HandleAsync(
+        IReadOnlyList<ReceivedEvent> events, SetAside setAside, CancellationToken cancellationToken)
+    {
+        var finished = new List<ReceivedEvent>(events.Count);
+        if (events.Count == 0)
+        {
+            return finished;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var queryModels = scope.ServiceProvider.GetRequiredService<QueryModelBatch>();
+        queryModels.Expect(events.Select(e => e.StreamId));
+        var waiting = new HashSet<Guid>();
+        try
+        {
+            foreach (var e in events)
+            {
+                if (!waiting.Contains(e.StreamId) && await TryHandleAsync(scope, e, setAside, cancellationToken))
+                {
+                    finished.Add(e);
+                }
+                else
+                {
+                    waiting.Add(e.StreamId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: what finished is written all the same, so that only the rest is delivered again.
+        }
+
+        await queryModels.SaveAsync(CancellationToken.None);
+        return finished;
+    }
+
+    private async Task<bool> TryHandleAsync(IServiceScope scope, ReceivedEvent e, SetAside setAside, CancellationToken cancellationToken)
+    {
+        if (!_messageUrns.TryGetValue(e.Type.ClrType, out var urn))
+        {
+            return true;
+        }
+
+        var headers = new Dictionary<string, object>(3, StringComparer.OrdinalIgnoreCase)
+        {
+            [MessageHeaders.MessageId] = e.Metadata.EventId.ToString(),
+            [MessageHeaders.ContentType] = "application/json",
+            [MessageHeaders.MessageType] = urn,
+        };
+        try
+        {
+            // MassTransit runs the consumers in the service scope found among the payloads instead of creating one.
+            await (e.Source is null
+                ? _dispatcher.Dispatch(e.Json, headers, cancellationToken, scope, e.Metadata)
+                : _dispatcher.Dispatch(e.Json, headers, cancellationToken, scope, e.Metadata, e.Source));
+            return true;
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError(
+                error,
+                "Module {Module} failed on {Type} of stream {StreamId} at version {Version} after its retries",
+                Module,
+                e.Type.Name,
+                e.StreamId,
+                e.Metadata.StreamVersion);
+            return await setAside(e, error, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A receive endpoint's pipeline without a transport, holding this module's consumers only: built from the
+    /// same public parts as MassTransit's own dispatcher factory, which would hold every module's consumers.
+    /// </summary>
+    private static ReceiveEndpointDispatcher CreateDispatcher(
+        string module, IReadOnlyList<ModuleConsumer> consumers, IBusRegistrationContext registration, IHostConfiguration host)
+    {
+        var name = $"module-{module}";
+        var configuration = host.CreateReceiveEndpointConfiguration(name);
+        var endpoint = (IReceiveEndpointConfigurator)configuration;
+        endpoint.ThrowOnSkippedMessages();
+        endpoint.RethrowFaultedMessages();
+        endpoint.PublishFaults = false;
+        endpoint.ConfigureConsumeTopology = false;
+        // Raw JSON routed by the MT-MessageType header. Not AnyMessageType: with it, every consumer of
+        // the endpoint would receive the body deserialized as its own message type.
+        endpoint.UseRawJsonDeserializer(RawSerializerOptions.CopyHeaders, isDefault: true);
+        registration.GetConfigureReceiveEndpoints().Configure(name, endpoint);
+        foreach (var consumer in consumers)
+        {
+            endpoint.ConfigureConsumer(registration, consumer.ConsumerType);
+        }
+
+        configuration.Validate().ThrowIfContainsFailure($"The event handler of module '{module}' is misconfigured:");
+        return new ReceiveEndpointDispatcher(configuration.CreateReceiveEndpointContext());
+    }
+}

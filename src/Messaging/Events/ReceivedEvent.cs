@@ -1,0 +1,16 @@
+using Bank.BuildingBlocks.Consumers;
+using Bank.BuildingBlocks.EventSourcing;
+
+namespace Bank.Messaging.Events;
+
+/// <summary>
+/// An event as a module receives it, whatever carried it: its type, its JSON and its metadata, read
+/// once on arrival. <see cref="Source"/> says where in Kafka it came from, when it did.
+/// </summary>
+internal sealed record ReceivedEvent(RegisteredEventType Type, byte[] Json, EventMetadata Metadata, MessageSource? Source)
+{
+    public Guid StreamId => Metadata.StreamId;
+
+    public static ReceivedEvent From(BroadcastEvent e) =>
+        new(e.Type, e.ToJson(), new EventMetadata(e.EventId, e.StreamId, e.StreamVersion, e.GlobalPosition, e.Timestamp), Source: null);
+}

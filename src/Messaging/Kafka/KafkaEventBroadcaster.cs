@@ -1,0 +1,122 @@
+using System.Text;
+using Bank.Messaging.Events;
+using Bank.Messaging.Relay;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bank.Messaging.Kafka;
+
+/// <summary>
+/// Sends a page of events to Kafka and returns when the cluster acknowledged all of them:
+/// key = aggregate id, value = the event as camelCase JSON, headers describing it.
+/// An idempotent producer with <c>acks=all</c> that never gives up on a message by itself
+/// (<c>message.timeout.ms=0</c>): while the cluster is away, the page waits instead of leaving
+/// gaps that a resend would fill out of order.
+/// </summary>
+internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
+{
+    private readonly KafkaOptions _options;
+    private readonly KafkaCluster _cluster;
+    private readonly ILogger<KafkaEventBroadcaster> _logger;
+    private IProducer<string, byte[]> _producer;
+    private volatile bool _fatal;
+
+    public KafkaEventBroadcaster(KafkaCluster cluster, IOptions<KafkaOptions> options, ILogger<KafkaEventBroadcaster> logger)
+    {
+        _options = options.Value;
+        _cluster = cluster;
+        _logger = logger;
+        _producer = CreateProducer();
+    }
+
+    public async Task PublishAsync(IReadOnlyList<BroadcastEvent> page, CancellationToken cancellationToken)
+    {
+        if (page.Count == 0)
+        {
+            return;
+        }
+
+        if (_fatal)
+        {
+            // An idempotent producer that hit a fatal error (a broker that forgot it, say) is unusable: start afresh.
+            _logger.LogWarning("Recreating the Kafka producer after a fatal error");
+            _producer.Dispose();
+            _fatal = false;
+            _producer = CreateProducer();
+        }
+
+        var pending = new PageDelivery(page.Count);
+        foreach (var e in page)
+        {
+            _producer.Produce(_options.TopicFor(e.Type.AggregateType), ToMessage(e), pending.Report);
+        }
+
+        // Flush blocks until every delivery report of the page arrived (or cancellation).
+        await Task.Run(() => _producer.Flush(cancellationToken), cancellationToken);
+        await pending.Completion.WaitAsync(cancellationToken);
+    }
+
+    private IProducer<string, byte[]> CreateProducer() =>
+        new ProducerBuilder<string, byte[]>(new ProducerConfig(_cluster.ClientProperties())
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MessageTimeoutMs = 0,
+            LingerMs = 1,
+            ClientId = "bank-event-relay",
+            // Delivery reports carry only the outcome: the page already has the messages.
+            DeliveryReportFields = "status",
+        })
+            .SetLogHandler((_, message) => KafkaLog.Write(_logger, message))
+            .SetErrorHandler((_, error) =>
+            {
+                _fatal |= error.IsFatal;
+                _logger.LogWarning("Kafka producer: {Reason}", error.Reason);
+            })
+            .Build();
+
+    private static Message<string, byte[]> ToMessage(BroadcastEvent e)
+    {
+        var headers = new Headers();
+        foreach (var (name, value) in EventHeaders.Of(e))
+        {
+            headers.Add(name, Encoding.UTF8.GetBytes(value));
+        }
+
+        return new Message<string, byte[]>
+        {
+            Key = e.StreamId.ToString("D"),
+            Value = e.ToJson(),
+            Headers = headers,
+            Timestamp = new Timestamp(e.Timestamp),
+        };
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
+    }
+
+    /// <summary>Counts the delivery reports of one page; the first failure fails the page.</summary>
+    private sealed class PageDelivery(int count)
+    {
+        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _remaining = count;
+
+        public Task Completion => _completion.Task;
+
+        public void Report(DeliveryReport<string, byte[]> report)
+        {
+            if (report.Error.IsError)
+            {
+                _completion.TrySetException(new KafkaException(report.Error));
+            }
+            else if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                _completion.TrySetResult();
+            }
+        }
+    }
+}

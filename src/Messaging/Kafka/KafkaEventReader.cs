@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using Bank.BuildingBlocks.Consumers;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.Messaging.Events;
+using Confluent.Kafka;
+
+namespace Bank.Messaging.Kafka;
+
+/// <summary>What a Kafka message turned out to be: an event, a message of a type nobody here knows, or unreadable.</summary>
+internal readonly record struct ReadMessage(ReceivedEvent? Event, string? Problem)
+{
+    public bool IsUnknownType => Event is null && Problem is null;
+}
+
+/// <summary>Reads a broadcast event from a Kafka message, its headers parsed once, as the relay wrote them.</summary>
+internal static class KafkaEventReader
+{
+    public static ReadMessage Read(ConsumeResult<string, byte[]> message, EventTypeRegistry eventTypes)
+    {
+        var headers = message.Message.Headers;
+        if (Header(headers, EventHeaders.MessageType) is not { } typeName || !eventTypes.TryGet(typeName, out var type))
+        {
+            return default;
+        }
+
+        if (!Guid.TryParse(message.Message.Key, out var streamId))
+        {
+            return new ReadMessage(null, "The message key is not a stream id (a GUID).");
+        }
+
+        if (!Guid.TryParse(Header(headers, EventHeaders.EventId), out var eventId)
+            || !long.TryParse(Header(headers, EventHeaders.StreamVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            || !long.TryParse(Header(headers, EventHeaders.GlobalPosition), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            || !DateTimeOffset.TryParse(Header(headers, EventHeaders.Timestamp), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp))
+        {
+            return new ReadMessage(
+                null,
+                $"The message lacks a valid '{EventHeaders.EventId}', '{EventHeaders.StreamVersion}', '{EventHeaders.GlobalPosition}' or '{EventHeaders.Timestamp}' header.");
+        }
+
+        var source = new MessageSource(message.Topic, message.Partition.Value, message.Offset.Value, message.Message.Key);
+        return new ReadMessage(
+            new ReceivedEvent(type, message.Message.Value ?? [], new EventMetadata(eventId, streamId, version, position, timestamp), source), null);
+    }
+
+    /// <summary>The message's global position, when it carries one.</summary>
+    public static long? PositionOf(ConsumeResult<string, byte[]> message) =>
+        long.TryParse(Header(message.Message.Headers, EventHeaders.GlobalPosition), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : null;
+
+    private static string? Header(Headers? headers, string name) =>
+        headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+}

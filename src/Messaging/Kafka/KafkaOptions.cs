@@ -1,0 +1,36 @@
+namespace Bank.Messaging.Kafka;
+
+/// <summary>The <c>Kafka</c> configuration section.</summary>
+public sealed class KafkaOptions
+{
+    public const string SectionName = "Kafka";
+
+    /// <summary>The cluster to use; empty starts the embedded, memory-only broker.</summary>
+    public string? BootstrapServers { get; set; }
+
+    /// <summary>Partitions of the topics the host creates.</summary>
+    public int Partitions { get; set; } = 6;
+
+    /// <summary>Replication factor of the topics the host creates.</summary>
+    public short ReplicationFactor { get; set; } = 1;
+
+    /// <summary>Topics are named <c>{TopicPrefix}{AggregateType}</c>: <c>events_Customer</c>, <c>events_Account</c>.</summary>
+    public string TopicPrefix { get; set; } = "events_";
+
+    /// <summary>Any librdkafka client property (security.protocol, sasl.*, ssl.*, ...), passed to every client as is.</summary>
+    public Dictionary<string, string> Client { get; set; } = [];
+
+    /// <summary>librdkafka properties for the module consumers only (session.timeout.ms, ...).</summary>
+    public Dictionary<string, string> Consumer { get; set; } = [];
+
+    /// <summary>Consumer group of each module, by module name; the module's name when absent.</summary>
+    public Dictionary<string, string> ConsumerGroups { get; set; } = [];
+
+    public string GroupOf(string module) => ConsumerGroups.GetValueOrDefault(module) is { Length: > 0 } group ? group : module;
+
+    public string DeadLetterTopicFor(string topic) => topic + ".dlt";
+
+    public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(BootstrapServers);
+
+    public string TopicFor(string aggregateType) => TopicPrefix + aggregateType;
+}

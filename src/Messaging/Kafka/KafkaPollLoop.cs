@@ -1,0 +1,105 @@
+using System.Threading.Channels;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Kafka;
+
+/// <summary>
+/// Polls one consumer group's consumer on a thread of its own (<c>Consume</c> blocks) and queues what arrives for the
+/// batch handler, which works asynchronously. librdkafka runs rebalance callbacks and its commits inside <c>Consume</c>
+/// and <c>Close</c>, so this thread is also where partitions change hands and where the group is left.
+/// </summary>
+internal sealed class KafkaPollLoop
+{
+    // The handler keeps up unless the database is slow; beyond this much queued, polling pauses.
+    private const int MaxQueued = 2000;
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+
+    private readonly IConsumer<string, byte[]> _consumer;
+    private readonly string _group;
+    private readonly ILogger _logger;
+    // Not SingleReader: only the multi-reader channel can count what it holds.
+    private readonly Channel<ConsumeResult<string, byte[]>> _received =
+        Channel.CreateUnbounded<ConsumeResult<string, byte[]>>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public KafkaPollLoop(IConsumer<string, byte[]> consumer, string group, ILogger logger)
+    {
+        _consumer = consumer;
+        _group = group;
+        _logger = logger;
+        new Thread(Run) { IsBackground = true, Name = $"kafka-poll-{group}" }.Start();
+    }
+
+    /// <summary>Messages in the order they were fetched, each partition's in offset order.</summary>
+    public ChannelReader<ConsumeResult<string, byte[]>> Received => _received.Reader;
+
+    /// <summary>Stops polling and closes the consumer: stored offsets are committed and the group is left at once.</summary>
+    public Task StopAsync()
+    {
+        _stopping.Cancel();
+        return _closed.Task;
+    }
+
+    private void Run()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                if (_received.Reader.Count >= MaxQueued)
+                {
+                    _stopping.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(10));
+                    continue;
+                }
+
+                if (Poll() is { } message)
+                {
+                    _received.Writer.TryWrite(message);
+                }
+            }
+
+            _received.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _logger.LogCritical(e, "Consumer group {Group} stopped polling", _group);
+            _received.Writer.TryComplete(e);
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    private ConsumeResult<string, byte[]>? Poll()
+    {
+        try
+        {
+            return _consumer.Consume(PollTimeout);
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            _logger.LogWarning("Kafka consumer group {Group} could not fetch: {Reason}", _group, e.Error.Reason);
+            _stopping.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            return null;
+        }
+    }
+
+    private void Close()
+    {
+        try
+        {
+            _consumer.Close();
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("Kafka consumer group {Group} did not close cleanly: {Reason}", _group, e.Error.Reason);
+        }
+        finally
+        {
+            _closed.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Bank.BuildingBlocks.Consumers;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.Messaging.Relay;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Bank.Messaging.Kafka;
+
+internal static class KafkaSetup
+{
+    /// <summary>The relay's producer, the topics, the check for a broker that lost its contents, and one consumer group per module.</summary>
+    public static void AddKafkaTransport(this IServiceCollection services, IConfiguration configuration, bool consumersEnabled)
+    {
+        services.AddOptions<KafkaOptions>()
+            .Bind(configuration.GetSection(KafkaOptions.SectionName))
+            .Validate(o => o.Partitions > 0 && o.ReplicationFactor > 0, "Kafka:Partitions and Kafka:ReplicationFactor must be positive.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.TopicPrefix), "Kafka:TopicPrefix must not be empty.")
+            .ValidateOnStart();
+        services.ConfigureMarten(options => options.Schema.For<ConsumerPosition>().DatabaseSchemaName(EventStoreSetup.SchemaName));
+        services.AddSingleton<KafkaCluster>();
+        services.AddSingleton<IEventBroadcaster, KafkaEventBroadcaster>();
+        services.AddSingleton<DeadLetterPublisher>();
+        services.AddSingleton<KafkaHealthCheck>();
+        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded);
+
+        // Topics first, then the check for a broker that lost its contents (before the relay starts),
+        // then one consumer group per module.
+        services.AddHostedService<KafkaTopicsSetup>();
+        services.AddHostedService<BrokerResetRecovery>();
+        if (!consumersEnabled)
+        {
+            return;
+        }
+
+        foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
+        {
+            services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<KafkaModuleConsumer>(provider, module));
+        }
+    }
+
+    /// <summary>Creates each aggregate type's topic and its dead-letter topic before anything uses them.</summary>
+    private sealed class KafkaTopicsSetup(KafkaCluster cluster, EventTypeRegistry eventTypes, IOptions<KafkaOptions> options)
+        : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            cluster.EnsureTopicsAsync(
+                eventTypes.AggregateTypes.Select(options.Value.TopicFor).SelectMany(topic => new[] { topic, options.Value.DeadLetterTopicFor(topic) }),
+                cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

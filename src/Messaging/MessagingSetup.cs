@@ -1,0 +1,105 @@
+using Bank.BuildingBlocks.Consumers;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.Messaging.Dispatch;
+using Bank.Messaging.InMemory;
+using Bank.Messaging.Kafka;
+using Bank.Messaging.Relay;
+using Bank.Messaging.Replay;
+using JasperFx.Events.Daemon;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Bank.Messaging;
+
+/// <summary>How committed events travel from the event store to the modules' consumers.</summary>
+public enum MessagingTransport
+{
+    /// <summary>Over Kafka, one topic per aggregate type, one consumer group per module.</summary>
+    Kafka,
+
+    /// <summary>In memory, one queue per module: no Kafka at all.</summary>
+    InMemory,
+}
+
+public static class MessagingSetup
+{
+    public const string TransportSetting = "Messaging:Transport";
+
+    /// <summary>Events per page the relay reads from the event store and publishes with one flush.</summary>
+    public const int RelayPageSize = 10000;
+
+    /// <summary>Events the relay's daemon may read ahead while a page is being published: loading and publishing overlap.</summary>
+    public const int RelayReadAhead = 3 * RelayPageSize;
+
+    /// <summary>
+    /// The relay that broadcasts every committed event, the transport (<c>Messaging:Transport</c>), the modules'
+    /// consumers registered by <paramref name="addModuleConsumers"/>, and the replay that rebuilds their query models.
+    /// </summary>
+    public static IServiceCollection AddEventBroadcasting(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        MartenServiceCollectionExtensions.MartenConfigurationExpression eventStore,
+        Action<IBusRegistrationConfigurator> addModuleConsumers)
+    {
+        services.AddModuleEventHandlers(addModuleConsumers);
+        services.AddSingleton(provider => new QueryModelReplay(
+            provider.GetRequiredService<IDocumentStore>(),
+            provider.GetRequiredService<EventTypeRegistry>(),
+            provider.GetRequiredService<ModuleConsumerRegistry>(),
+            provider.GetRequiredService<ModuleEventHandlers>()));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RelayStatus>();
+        // Instances that should only serve the API (or only relay) can leave consuming to the others.
+        var consumersEnabled = configuration.GetValue("Messaging:ConsumersEnabled", true);
+        if (configuration.GetValue(TransportSetting, MessagingTransport.Kafka) == MessagingTransport.Kafka)
+        {
+            services.AddKafkaTransport(configuration, consumersEnabled);
+        }
+        else
+        {
+            services.AddInMemoryTransport(consumersEnabled);
+        }
+
+        services.ConfigureMarten(options =>
+        {
+            // Every append notifies, whichever instance relays: the relay hears of new events at once instead of polling every second.
+            options.Events.UseListenNotifyForEventAppends = true;
+            options.Projections.LeadershipPollingTime = 1000;
+            // While events keep coming, look for the next ones every 20 ms rather than 250: the relay's share of the lag.
+            options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(20);
+        });
+
+        // Instances that should only serve the API can leave relaying to the others.
+        if (configuration.GetValue("Relay:Enabled", true))
+        {
+            // HotCold: exactly one instance relays (a PostgreSQL advisory lock elects it); another takes over when it dies.
+            eventStore
+                .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton, subscription =>
+                {
+                    subscription.Options.BatchSize = RelayPageSize;
+                    subscription.Options.MaximumHopperSize = RelayReadAhead;
+                })
+                .AddAsyncDaemon(DaemonMode.HotCold);
+        }
+
+        return services;
+    }
+
+    private static void AddInMemoryTransport(this IServiceCollection services, bool consumersEnabled)
+    {
+        services.AddSingleton<InMemoryEventBroadcaster>();
+        services.AddSingleton<IEventBroadcaster>(provider => provider.GetRequiredService<InMemoryEventBroadcaster>());
+        if (!consumersEnabled)
+        {
+            return;
+        }
+
+        foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
+        {
+            services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<InMemoryModuleConsumer>(provider, module));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+namespace Bank.Messaging.Relay;
+
+/// <summary>What the relay last did, for health checks and operators.</summary>
+internal sealed class RelayStatus(TimeProvider clock)
+{
+    private readonly Lock _lock = new();
+    private long _lastRelayedPosition;
+    private DateTimeOffset? _lastFailureAt;
+    private string? _lastError;
+
+    public long LastRelayedPosition
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastRelayedPosition;
+            }
+        }
+    }
+
+    /// <summary>The last error, while the relay has not succeeded since it.</summary>
+    public (DateTimeOffset At, string Error)? CurrentFailure
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastFailureAt is { } at ? (at, _lastError!) : null;
+            }
+        }
+    }
+
+    public void Relayed(long position)
+    {
+        lock (_lock)
+        {
+            _lastRelayedPosition = Math.Max(_lastRelayedPosition, position);
+            _lastFailureAt = null;
+            _lastError = null;
+        }
+    }
+
+    public void Failed(Exception error)
+    {
+        lock (_lock)
+        {
+            _lastFailureAt ??= clock.GetUtcNow();
+            _lastError = error.Message;
+        }
+    }
+}
