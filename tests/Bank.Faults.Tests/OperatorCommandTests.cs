@@ -20,7 +20,7 @@ public sealed class OperatorCommandTests : FaultFixture
             $"WITH changed AS (UPDATE accounts.mt_doc_accountview SET data = jsonb_set(data, '{{balance}}', '1000000') WHERE id = '{accountId}' RETURNING 1) SELECT count(*)::int FROM changed");
         var (tamperedExit, tamperedOutput) = await HostProcess.RunCommandAsync(Settings, "verify");
         Assert.Equal(1, tamperedExit);
-        Assert.Contains($"AccountView {accountId}", tamperedOutput, StringComparison.Ordinal);
+        Assert.Contains($"AccountDetails {accountId}", tamperedOutput, StringComparison.Ordinal);
 
         var (rebuildExit, rebuildOutput) = await HostProcess.RunCommandAsync(Settings, "rebuild", "accounts");
         Assert.True(rebuildExit == 0, rebuildOutput);

@@ -14,6 +14,9 @@ public static class Currencies
 
     public static string Names { get; } = string.Join(", ", All);
 
+    /// <summary>What a request is told when its currency is missing or unknown.</summary>
+    public static string Expected { get; } = $"Required; one of {Names}.";
+
     /// <summary>Parses a currency code, ignoring case and surrounding blanks.</summary>
     public static bool TryParse(string? code, out Currency currency)
     {

@@ -11,13 +11,29 @@ public static class Problems
             detail: "One or more fields are invalid; see 'errors'.",
             title: "The request is invalid.");
 
+    /// <summary>One message per field, as value objects report them.</summary>
+    public static IResult Validation(IReadOnlyDictionary<string, string> errors)
+    {
+        var collected = new ValidationErrors();
+        foreach (var (field, message) in errors)
+        {
+            collected.Add(field, message);
+        }
+
+        return Validation(collected);
+    }
+
     public static IResult InvalidId(string field, string value) =>
         TypedResults.ValidationProblem(
             new Dictionary<string, string[]> { [field] = [$"'{Truncate(value)}' is not a valid id (expected a GUID)."] },
             title: "The request is invalid.");
 
-    public static IResult NotFound(string title, string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+    /// <summary>"Account not found." / "There is no account with id …."</summary>
+    public static IResult NotFound(string what, Guid id) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: $"{char.ToUpperInvariant(what[0])}{what[1..]} not found.",
+            detail: $"There is no {what} with id {id}.");
 
     public static IResult Conflict(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);

@@ -34,5 +34,6 @@ internal static class AccountScenario
             _ => throw new ArgumentException($"Unexpected event {e}"),
         });
 
-    public static Money Of(decimal amount, Currency currency) => new(amount, currency);
+    public static Money Of(decimal amount, Currency currency) =>
+        Money.TryCreate(amount, currency.ToString(), out var money, out var errors) ? money : throw new ArgumentException(string.Join("; ", errors.Values));
 }

@@ -1,4 +1,4 @@
-using Bank.Accounts.AccountDetails;
+using Bank.Accounts.GetAccountDetails;
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Deposit;
 using Bank.Accounts.Domain;
@@ -31,7 +31,7 @@ public static class AccountsModule
         {
             options.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
             options.Schema.For<Account>().DatabaseSchemaName(SchemaName);
-            options.Schema.For<AccountView>().DatabaseSchemaName(SchemaName);
+            options.Schema.For<AccountDetails>().DatabaseSchemaName(SchemaName);
             options.Schema.For<AccountOwner>().DatabaseSchemaName(SchemaName);
         });
         return services;
@@ -40,8 +40,8 @@ public static class AccountsModule
     /// <summary>The consumers that keep the module's query models, each retried before its message is dead-lettered.</summary>
     public static void AddAccountsConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddModuleConsumer<AccountViewProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
-        bus.AddModuleConsumer<AccountOwnerProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
+        bus.AddModuleConsumer<AccountDetailsConsumer>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
+        bus.AddModuleConsumer<AccountOwnerConsumer>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
     }
 
     public static IEndpointRouteBuilder MapAccountsEndpoints(this IEndpointRouteBuilder app)
@@ -49,7 +49,7 @@ public static class AccountsModule
         app.MapOpenAccount();
         app.MapDeposit();
         app.MapWithdraw();
-        app.MapGetAccount();
+        app.MapGetAccountDetails();
         return app;
     }
 }

@@ -4,7 +4,7 @@ using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers.Contracts;
 using Bank.Customers.CreateCustomer;
-using Bank.Customers.CustomerDetails;
+using Bank.Customers.GetCustomerDetails;
 using Bank.Customers.Domain;
 using Bank.Customers.ListCustomers;
 using JasperFx.Events.Projections;
@@ -33,7 +33,7 @@ public static class CustomersModule
             options.Projections.Snapshot<Customer>(SnapshotLifecycle.Inline);
             options.Schema.For<Customer>().DatabaseSchemaName(SchemaName);
             options.Schema.For<EmailReservation>().DatabaseSchemaName(SchemaName);
-            options.Schema.For<CustomerProfile>().DatabaseSchemaName(SchemaName).Index(profile => profile.CreatedAt);
+            options.Schema.For<CustomerDetails>().DatabaseSchemaName(SchemaName).Index(customer => customer.CreatedAt);
             options.Schema.For<CustomerAccount>().DatabaseSchemaName(SchemaName).Index(account => account.CustomerId);
         });
         services.AddScoped<ICustomerDirectory, CustomerDirectory>();
@@ -51,14 +51,14 @@ public static class CustomersModule
     /// <summary>The consumers that keep the module's query models, each retried before its message is dead-lettered.</summary>
     public static void AddCustomersConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddModuleConsumer<CustomerProfileProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
-        bus.AddModuleConsumer<CustomerAccountsProjection>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
+        bus.AddModuleConsumer<CustomerDetailsConsumer>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
+        bus.AddModuleConsumer<CustomerAccountConsumer>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
     }
 
     public static IEndpointRouteBuilder MapCustomersEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapCreateCustomer();
-        app.MapGetCustomer();
+        app.MapGetCustomerDetails();
         app.MapListCustomers();
         return app;
     }

@@ -1,4 +1,7 @@
+using Bank.Accounts.Contracts;
+using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.Web;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,16 +11,50 @@ namespace Bank.Accounts.Deposit;
 
 internal static class DepositEndpoint
 {
+    internal sealed record DepositRequest(decimal? Amount, string? Currency);
+
+    internal sealed record DepositResponse(Guid AccountId, decimal Balance, long Version);
+
     public static void MapDeposit(this IEndpointRouteBuilder app) =>
         app.MapPost("/accounts/{id}/deposits", Handle)
             .WithName("Deposit")
             .WithSummary("Pays money into an account; another currency is converted at the configured rate.")
-            .Produces<AccountBalanceResponse>()
+            .Produces<DepositResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    internal static Task<IResult> Handle(
-        string id, MoneyMovementRequest request, ExchangeRates rates, IDocumentSession session, CancellationToken cancellationToken) =>
-        MoneyMovement.ExecuteAsync(
-            id, request, (account, money) => account.Deposit(money, rates), deposited => deposited.Balance, session, cancellationToken);
+    internal static async Task<IResult> Handle(
+        string id, DepositRequest request, ExchangeRates rates, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var accountId))
+        {
+            return Problems.InvalidId("id", id);
+        }
+
+        if (!Money.TryCreate(request.Amount, request.Currency, out var money, out var errors))
+        {
+            return Problems.Validation(errors);
+        }
+
+        // The row lock serialises commands on one account: each is decided against the latest balance.
+        var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
+        if (account.Aggregate is null)
+        {
+            return Problems.NotFound("account", accountId);
+        }
+
+        MoneyDeposited deposited;
+        try
+        {
+            deposited = account.Aggregate.Deposit(money, rates);
+        }
+        catch (AmountTooSmall refused)
+        {
+            return Problems.Validation(new Dictionary<string, string> { ["amount"] = refused.Message });
+        }
+
+        account.AppendOne(deposited);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new DepositResponse(accountId, deposited.Balance, account.CurrentVersion.GetValueOrDefault()));
+    }
 }

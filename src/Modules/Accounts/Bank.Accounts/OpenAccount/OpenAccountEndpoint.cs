@@ -32,9 +32,9 @@ internal static class OpenAccountEndpoint
             errors.Add("customerId", "Required; the id of an existing customer.");
         }
 
-        if (Money.CurrencyError(request.Currency) is { } currencyError)
+        if (!Currencies.TryParse(request.Currency, out var currency))
         {
-            errors.Add("currency", currencyError);
+            errors.Add("currency", Currencies.Expected);
         }
 
         if (!errors.IsEmpty)
@@ -45,10 +45,9 @@ internal static class OpenAccountEndpoint
         var customerId = request.CustomerId!.Value;
         if (!await customers.ExistsAsync(customerId, cancellationToken))
         {
-            return Problems.NotFound("Customer not found.", $"There is no customer with id {customerId}.");
+            return Problems.NotFound("customer", customerId);
         }
 
-        _ = Currencies.TryParse(request.Currency, out var currency);
         var accountId = Guid.CreateVersion7();
         session.Events.StartStream<Account>(accountId, Account.Open(accountId, customerId, currency));
         await session.SaveChangesAsync(cancellationToken);

@@ -1,4 +1,7 @@
+using Bank.Accounts.Contracts;
+using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.Web;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,17 +11,55 @@ namespace Bank.Accounts.Withdraw;
 
 internal static class WithdrawEndpoint
 {
+    internal sealed record WithdrawalRequest(decimal? Amount, string? Currency);
+
+    internal sealed record WithdrawalResponse(Guid AccountId, decimal Balance, long Version);
+
     public static void MapWithdraw(this IEndpointRouteBuilder app) =>
         app.MapPost("/accounts/{id}/withdrawals", Handle)
             .WithName("Withdraw")
             .WithSummary("Takes money out of an account; the balance never goes below zero.")
-            .Produces<AccountBalanceResponse>()
+            .Produces<WithdrawalResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    internal static Task<IResult> Handle(
-        string id, MoneyMovementRequest request, ExchangeRates rates, IDocumentSession session, CancellationToken cancellationToken) =>
-        MoneyMovement.ExecuteAsync(
-            id, request, (account, money) => account.Withdraw(money, rates), withdrawn => withdrawn.Balance, session, cancellationToken);
+    internal static async Task<IResult> Handle(
+        string id, WithdrawalRequest request, ExchangeRates rates, IDocumentSession session, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var accountId))
+        {
+            return Problems.InvalidId("id", id);
+        }
+
+        if (!Money.TryCreate(request.Amount, request.Currency, out var money, out var errors))
+        {
+            return Problems.Validation(errors);
+        }
+
+        // The row lock serialises commands on one account: no two withdrawals spend the same balance.
+        var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
+        if (account.Aggregate is null)
+        {
+            return Problems.NotFound("account", accountId);
+        }
+
+        MoneyWithdrawn withdrawn;
+        try
+        {
+            withdrawn = account.Aggregate.Withdraw(money, rates);
+        }
+        catch (InsufficientFunds refused)
+        {
+            return Problems.Unprocessable("Insufficient funds.", refused.Message);
+        }
+        catch (AmountTooSmall refused)
+        {
+            return Problems.Validation(new Dictionary<string, string> { ["amount"] = refused.Message });
+        }
+
+        account.AppendOne(withdrawn);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new WithdrawalResponse(accountId, withdrawn.Balance, account.CurrentVersion.GetValueOrDefault()));
+    }
 }

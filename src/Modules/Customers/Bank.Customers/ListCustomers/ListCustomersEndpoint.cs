@@ -1,6 +1,6 @@
 using System.Globalization;
 using Bank.BuildingBlocks.Web;
-using Bank.Customers.CustomerDetails;
+using Bank.Customers.GetCustomerDetails;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -34,11 +34,11 @@ internal static class ListCustomersEndpoint
             return Problems.Validation(errors);
         }
 
-        var query = session.Query<CustomerProfile>();
+        var query = session.Query<CustomerDetails>();
         var total = await query.CountAsync(cancellationToken);
         var items = await query
-            .OrderByDescending(profile => profile.CreatedAt)
-            .ThenByDescending(profile => profile.Id)
+            .OrderByDescending(customer => customer.CreatedAt)
+            .ThenByDescending(customer => customer.Id)
             .Skip((pageNumber - 1) * size)
             .Take(size)
             .ToListAsync(cancellationToken);

@@ -2,9 +2,9 @@ using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers.Contracts;
 using MassTransit;
 
-namespace Bank.Accounts.AccountDetails;
+namespace Bank.Accounts.GetAccountDetails;
 
-internal sealed class AccountOwnerProjection(QueryModelBatch views) : IConsumer<CustomerCreated>
+internal sealed class AccountOwnerConsumer(QueryModelBatch views) : IConsumer<CustomerCreated>
 {
     public Task Consume(ConsumeContext<CustomerCreated> context) =>
         views.ApplyAsync<AccountOwner>(context, context.Message.CustomerId, (_, version) =>

@@ -2,9 +2,9 @@ using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.QueryModels;
 using MassTransit;
 
-namespace Bank.Customers.CustomerDetails;
+namespace Bank.Customers.GetCustomerDetails;
 
-internal sealed class CustomerAccountsProjection(QueryModelBatch views)
+internal sealed class CustomerAccountConsumer(QueryModelBatch views)
     : IConsumer<AccountOpened>, IConsumer<MoneyDeposited>, IConsumer<MoneyWithdrawn>
 {
     public Task Consume(ConsumeContext<AccountOpened> context) =>

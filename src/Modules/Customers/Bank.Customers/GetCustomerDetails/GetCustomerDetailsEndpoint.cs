@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Bank.Customers.CustomerDetails;
+namespace Bank.Customers.GetCustomerDetails;
 
-internal static class GetCustomerEndpoint
+internal static class GetCustomerDetailsEndpoint
 {
     internal sealed record CustomerDetailsResponse(
         Guid Id, string FirstName, string LastName, string Email, IReadOnlyList<AccountBalance> Accounts, TotalBalance TotalBalance);
@@ -16,7 +16,7 @@ internal static class GetCustomerEndpoint
 
     internal sealed record TotalBalance(decimal Amount, string Currency);
 
-    public static void MapGetCustomer(this IEndpointRouteBuilder app) =>
+    public static void MapGetCustomerDetails(this IEndpointRouteBuilder app) =>
         app.MapGet("/customers/{id}", Handle)
             .WithName("GetCustomer")
             .WithSummary("A customer with their accounts and the total of their balances in the reporting currency.")
@@ -32,10 +32,10 @@ internal static class GetCustomerEndpoint
             return Problems.InvalidId("id", id);
         }
 
-        var profile = await session.LoadAsync<CustomerProfile>(customerId, cancellationToken);
-        if (profile is null)
+        var customer = await session.LoadAsync<CustomerDetails>(customerId, cancellationToken);
+        if (customer is null)
         {
-            return Problems.NotFound("Customer not found.", $"There is no customer with id {customerId}.");
+            return Problems.NotFound("customer", customerId);
         }
 
         var accounts = await session.Query<CustomerAccount>()
@@ -46,10 +46,10 @@ internal static class GetCustomerEndpoint
             Currencies.TryParse(account.Currency, out var currency) ? rates.Convert(account.Balance, currency, reporting.Currency) : 0m);
 
         return TypedResults.Ok(new CustomerDetailsResponse(
-            profile.Id,
-            profile.FirstName,
-            profile.LastName,
-            profile.Email,
+            customer.Id,
+            customer.FirstName,
+            customer.LastName,
+            customer.Email,
             accounts.Select(account => new AccountBalance(account.Id, account.Currency, account.Balance)).ToList(),
             new TotalBalance(total, reporting.Currency.ToString())));
     }

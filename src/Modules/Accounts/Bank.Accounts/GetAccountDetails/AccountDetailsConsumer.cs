@@ -2,14 +2,14 @@ using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.QueryModels;
 using MassTransit;
 
-namespace Bank.Accounts.AccountDetails;
+namespace Bank.Accounts.GetAccountDetails;
 
-internal sealed class AccountViewProjection(QueryModelBatch views)
+internal sealed class AccountDetailsConsumer(QueryModelBatch views)
     : IConsumer<AccountOpened>, IConsumer<MoneyDeposited>, IConsumer<MoneyWithdrawn>
 {
     public Task Consume(ConsumeContext<AccountOpened> context) =>
-        views.ApplyAsync<AccountView>(context, context.Message.AccountId, (_, version) =>
-            new AccountView(context.Message.AccountId, context.Message.CustomerId, context.Message.Currency, 0m) { Version = version });
+        views.ApplyAsync<AccountDetails>(context, context.Message.AccountId, (_, version) =>
+            new AccountDetails(context.Message.AccountId, context.Message.CustomerId, context.Message.Currency, 0m) { Version = version });
 
     public Task Consume(ConsumeContext<MoneyDeposited> context) =>
         SetBalance(context, context.Message.AccountId, context.Message.Currency, context.Message.Balance);
@@ -19,6 +19,6 @@ internal sealed class AccountViewProjection(QueryModelBatch views)
 
     // Events carry the balance after them, so the newest event alone tells the balance.
     private Task SetBalance(ConsumeContext context, Guid accountId, string currency, decimal balance) =>
-        views.ApplyAsync<AccountView>(context, accountId, (current, version) =>
-            (current ?? new AccountView(accountId, Guid.Empty, currency, balance)) with { Balance = balance, Version = version });
+        views.ApplyAsync<AccountDetails>(context, accountId, (current, version) =>
+            (current ?? new AccountDetails(accountId, Guid.Empty, currency, balance)) with { Balance = balance, Version = version });
 }

@@ -3,15 +3,15 @@ using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers.Contracts;
 using MassTransit;
 
-namespace Bank.Customers.CustomerDetails;
+namespace Bank.Customers.GetCustomerDetails;
 
-internal sealed class CustomerProfileProjection(QueryModelBatch views) : IConsumer<CustomerCreated>
+internal sealed class CustomerDetailsConsumer(QueryModelBatch views) : IConsumer<CustomerCreated>
 {
     public Task Consume(ConsumeContext<CustomerCreated> context) =>
-        views.ApplyAsync<CustomerProfile>(context, context.Message.CustomerId, (_, version) =>
+        views.ApplyAsync<CustomerDetails>(context, context.Message.CustomerId, (_, version) =>
         {
             var created = context.Message;
-            return new CustomerProfile(
+            return new CustomerDetails(
                 created.CustomerId, created.FirstName, created.LastName, created.Email, context.GetEventMetadata().Timestamp)
             {
                 Version = version,

@@ -1,13 +1,13 @@
-using Bank.Accounts.AccountDetails;
+using Bank.Accounts.GetAccountDetails;
 using Bank.Accounts.Contracts;
 using Bank.Customers.Contracts;
 using Bank.Testing;
 using Xunit;
 
-namespace Bank.Accounts.Tests.AccountDetails;
+namespace Bank.Accounts.Tests.GetAccountDetails;
 
-/// <summary>The Accounts module's consumers on MassTransit's test harness, with their documents in real PostgreSQL.</summary>
-public sealed class AccountProjectionsTests : IAsyncLifetime
+/// <summary>The account details and their owners, fed through the module event handler, with their documents in real PostgreSQL.</summary>
+public sealed class AccountDetailsTests : IAsyncLifetime
 {
     private static readonly Guid CustomerId = Guid.Parse("3e6f0a10-0000-4000-8000-000000000001");
     private static readonly Guid AccountId = Guid.Parse("3e6f0a10-0000-4000-8000-000000000002");
@@ -24,7 +24,7 @@ public sealed class AccountProjectionsTests : IAsyncLifetime
     {
         await _module.PublishAsync(new AccountOpened(AccountId, CustomerId, "CAD"), 1);
 
-        Assert.Equal(new AccountView(AccountId, CustomerId, "CAD", 0m) { Version = 1 }, await _module.LoadAsync<AccountView>(AccountId));
+        Assert.Equal(new AccountDetails(AccountId, CustomerId, "CAD", 0m) { Version = 1 }, await _module.LoadAsync<AccountDetails>(AccountId));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class AccountProjectionsTests : IAsyncLifetime
         await _module.PublishAsync(new MoneyDeposited(AccountId, 92.59m, "EUR", 100m, "USD", 0.925926m, 92.59m), 2);
         await _module.PublishAsync(new MoneyWithdrawn(AccountId, 2.59m, "EUR", 2.59m, "EUR", 1m, 90m), 3);
 
-        var view = await _module.LoadAsync<AccountView>(AccountId);
+        var view = await _module.LoadAsync<AccountDetails>(AccountId);
 
         Assert.Equal((90m, 3L), (view!.Balance, view.Version));
     }
@@ -47,7 +47,7 @@ public sealed class AccountProjectionsTests : IAsyncLifetime
         await _module.PublishAsync(new MoneyDeposited(AccountId, 10m, "EUR", 10m, "EUR", 1m, 10m), 2);
         await _module.PublishAsync(new AccountOpened(AccountId, CustomerId, "EUR"), 1);
 
-        var view = await _module.LoadAsync<AccountView>(AccountId);
+        var view = await _module.LoadAsync<AccountDetails>(AccountId);
 
         Assert.Equal((10m, 2L), (view!.Balance, view.Version));
     }
@@ -62,7 +62,7 @@ public sealed class AccountProjectionsTests : IAsyncLifetime
         await _module.PublishAsync(new AccountOpened(otherAccount, otherCustomer, "USD"), 1);
         await _module.PublishAsync(new CustomerCreated(otherCustomer, "Second", "Owner", "second@example.com"), 1);
 
-        Assert.Equal("first@example.com", (await _module.LoadAsync<AccountOwner>((await _module.LoadAsync<AccountView>(AccountId))!.OwnerId))!.Email);
-        Assert.Equal("Second", (await _module.LoadAsync<AccountOwner>((await _module.LoadAsync<AccountView>(otherAccount))!.OwnerId))!.FirstName);
+        Assert.Equal("first@example.com", (await _module.LoadAsync<AccountOwner>((await _module.LoadAsync<AccountDetails>(AccountId))!.OwnerId))!.Email);
+        Assert.Equal("Second", (await _module.LoadAsync<AccountOwner>((await _module.LoadAsync<AccountDetails>(otherAccount))!.OwnerId))!.FirstName);
     }
 }

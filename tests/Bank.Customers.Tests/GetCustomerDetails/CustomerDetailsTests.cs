@@ -1,13 +1,13 @@
 using Bank.Accounts.Contracts;
 using Bank.Customers.Contracts;
-using Bank.Customers.CustomerDetails;
+using Bank.Customers.GetCustomerDetails;
 using Bank.Testing;
 using Xunit;
 
-namespace Bank.Customers.Tests.CustomerDetails;
+namespace Bank.Customers.Tests.GetCustomerDetails;
 
-/// <summary>The Customers module's consumers on MassTransit's test harness, with their documents in real PostgreSQL.</summary>
-public sealed class CustomerProjectionsTests : IAsyncLifetime
+/// <summary>Customer details and their accounts, fed through the module event handler, with their documents in real PostgreSQL.</summary>
+public sealed class CustomerDetailsTests : IAsyncLifetime
 {
     private static readonly Guid CustomerId = Guid.Parse("7b1c9d20-0000-4000-8000-000000000001");
     private static readonly Guid AccountId = Guid.Parse("7b1c9d20-0000-4000-8000-000000000002");
@@ -25,7 +25,7 @@ public sealed class CustomerProjectionsTests : IAsyncLifetime
     {
         await _module.PublishAsync(new CustomerCreated(CustomerId, "Ada", "Lovelace", "ada@example.com"), 1);
 
-        var profile = await _module.LoadAsync<CustomerProfile>(CustomerId);
+        var profile = await _module.LoadAsync<CustomerDetails>(CustomerId);
 
         Assert.NotNull(profile);
         Assert.Equal(("Ada", "Lovelace", "ada@example.com", 1L), (profile.FirstName, profile.LastName, profile.Email, profile.Version));
@@ -38,7 +38,7 @@ public sealed class CustomerProjectionsTests : IAsyncLifetime
 
         await _module.PublishAsync(new CustomerCreated(CustomerId, "Changed", "Twice", "other@example.com"), 1);
 
-        Assert.Equal("Ada", (await _module.LoadAsync<CustomerProfile>(CustomerId))!.FirstName);
+        Assert.Equal("Ada", (await _module.LoadAsync<CustomerDetails>(CustomerId))!.FirstName);
     }
 
     [Fact]
@@ -80,11 +80,11 @@ public sealed class CustomerProjectionsTests : IAsyncLifetime
     {
         await _module.PublishAsync(new AccountOpened(AccountId, CustomerId, "USD"), 1);
         await _module.PublishAsync(new MoneyDeposited(AccountId, 5m, "USD", 5m, "USD", 1m, 5m), 2);
-        Assert.Null(await _module.LoadAsync<CustomerProfile>(CustomerId));
+        Assert.Null(await _module.LoadAsync<CustomerDetails>(CustomerId));
 
         await _module.PublishAsync(new CustomerCreated(CustomerId, "Late", "Owner", "late@example.com"), 1);
 
-        Assert.NotNull(await _module.LoadAsync<CustomerProfile>(CustomerId));
+        Assert.NotNull(await _module.LoadAsync<CustomerDetails>(CustomerId));
         Assert.Equal(CustomerId, (await _module.LoadAsync<CustomerAccount>(AccountId))!.CustomerId);
     }
 }

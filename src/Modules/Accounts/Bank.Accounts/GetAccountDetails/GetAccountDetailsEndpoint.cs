@@ -4,15 +4,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Bank.Accounts.AccountDetails;
+namespace Bank.Accounts.GetAccountDetails;
 
-internal static class GetAccountEndpoint
+internal static class GetAccountDetailsEndpoint
 {
     /// <summary><see cref="OwnerName"/> and <see cref="OwnerEmail"/> are null until the owner's events have arrived.</summary>
     internal sealed record AccountDetailsResponse(
         Guid Id, Guid OwnerId, string? OwnerName, string? OwnerEmail, string Currency, decimal Balance, long Version);
 
-    public static void MapGetAccount(this IEndpointRouteBuilder app) =>
+    public static void MapGetAccountDetails(this IEndpointRouteBuilder app) =>
         app.MapGet("/accounts/{id}", Handle)
             .WithName("GetAccount")
             .WithSummary("An account with its owner's name and email, its balance and its stream version.")
@@ -27,10 +27,10 @@ internal static class GetAccountEndpoint
             return Problems.InvalidId("id", id);
         }
 
-        var account = await session.LoadAsync<AccountView>(accountId, cancellationToken);
+        var account = await session.LoadAsync<AccountDetails>(accountId, cancellationToken);
         if (account is null)
         {
-            return MoneyMovement.AccountNotFound(accountId);
+            return Problems.NotFound("account", accountId);
         }
 
         var owner = await session.LoadAsync<AccountOwner>(account.OwnerId, cancellationToken);
