@@ -1,5 +1,5 @@
-using Bank.Accounts.GetAccountDetails;
 using Bank.Accounts.Contracts;
+using Bank.Accounts.GetAccountDetails;
 using Bank.Customers.Contracts;
 using Bank.Testing;
 using Xunit;

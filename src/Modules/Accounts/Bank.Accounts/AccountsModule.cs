@@ -1,7 +1,7 @@
-using Bank.Accounts.GetAccountDetails;
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Deposit;
 using Bank.Accounts.Domain;
+using Bank.Accounts.GetAccountDetails;
 using Bank.Accounts.OpenAccount;
 using Bank.Accounts.Withdraw;
 using Bank.BuildingBlocks.Consumers;
