@@ -11,6 +11,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging;
 
@@ -65,8 +66,8 @@ public static class MessagingSetup
 
         services.ConfigureMarten(options =>
         {
-            // Every append notifies, whichever instance relays: the relay hears of new events at once instead of polling every second.
-            options.Events.UseListenNotifyForEventAppends = true;
+            // Every append notifies, whichever instance relays (RelayWakeup listens).
+            options.Listeners.Add(new NotifyRelayOnAppend());
             options.Projections.LeadershipPollingTime = 1000;
             // While events keep coming, look for the next ones every 20 ms rather than 250: the relay's share of the lag.
             options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(20);
@@ -75,6 +76,13 @@ public static class MessagingSetup
         // Instances that should only serve the API can leave relaying to the others.
         if (configuration.GetValue("Relay:Enabled", true))
         {
+            // The relay hears of new events at once instead of polling every second, yet coalesced: Marten's own
+            // UseListenNotifyForEventAppends would wake it for every single append.
+            services.AddSingleton(provider => new RelayWakeup(
+                configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!,
+                provider.GetRequiredService<ILogger<RelayWakeup>>(),
+                TimeProvider.System));
+            services.ConfigureMarten((provider, options) => options.Projections.Wakeup = provider.GetRequiredService<RelayWakeup>());
             // HotCold: exactly one instance relays (a PostgreSQL advisory lock elects it); another takes over when it dies.
             eventStore
                 .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton, subscription =>

@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Bank.Accounts.Contracts;
 using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Events;
 using Bank.Testing;
+using Marten;
+using Marten.Services;
+using Npgsql;
 using Xunit;
 
 namespace Bank.Messaging.Tests;
@@ -141,6 +145,44 @@ public sealed class EventRelayTests : IAsyncLifetime
         var messages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 3, timeout: TimeSpan.FromSeconds(30));
         Assert.Equal(["1", "2", "3"], messages.Select(m => m.Headers[EventHeaders.StreamVersion]));
         Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Customer", expected: 1));
+    }
+
+    [Fact]
+    public async Task An_event_committed_late_behind_a_sequence_gap_still_reaches_Kafka_and_the_query_models()
+    {
+        await using var host = await StartHostAsync();
+        var client = host.CreateApiClient();
+        var heldAccount = await client.OpenAccountAsync("EUR");
+        var otherAccount = await client.OpenAccountAsync("EUR");
+        await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 2);
+
+        // A deposit appended in a transaction that stays open, taking its global position now, committed
+        // only after events appended behind it were committed and after any gap timeout.
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var held = host.GetService<IDocumentStore>().LightweightSession(SessionOptions.ForTransaction(transaction)))
+        {
+            held.Events.Append(heldAccount, new MoneyDeposited(heldAccount, 7m, "EUR", 7m, "EUR", 1m, 7m));
+            await held.SaveChangesAsync();
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{otherAccount}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        await transaction.CommitAsync();
+
+        var messages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 6, timeout: TimeSpan.FromSeconds(30));
+        var late = Assert.Single(messages, m => m.Key == heldAccount.ToString("D") && m.Headers[EventHeaders.MessageType] == "MoneyDeposited");
+        Assert.Equal("2", late.Headers[EventHeaders.StreamVersion]);
+        Assert.Equal(3, messages.Count(m => m.Key == otherAccount.ToString("D") && m.Headers[EventHeaders.MessageType] == "MoneyDeposited"));
+        var view = await Eventually.ReturnsAsync(
+            async () => await (await client.GetAsync($"/accounts/{heldAccount}")).JsonAsync(),
+            account => account.GetProperty("version").GetInt64() == 2);
+        Assert.Equal(7m, view.GetProperty("balance").GetDecimal());
     }
 
     private static StringContent JsonContent(object body) =>
