@@ -1,6 +1,7 @@
 using Bank.Accounts;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers;
 using Bank.Messaging;
 
@@ -13,6 +14,7 @@ internal static class BankComposition
     {
         services.AddExchangeRates(configuration);
         var eventStore = services.AddEventStore(configuration);
+        services.AddQueryModelWaits(configuration);
         services.AddCustomersModule(configuration);
         services.AddAccountsModule();
         services.AddEventBroadcasting(configuration, eventStore, bus =>

@@ -65,6 +65,8 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
             view.Write(session);
         }
 
+        QueryModelChanges.Announce(session, changed.Select(view => (view.ViewName, view.Id)));
+
         await session.SaveChangesAsync(cancellationToken);
         foreach (var view in changed)
         {
@@ -105,6 +107,10 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
 
     private interface IHeldView
     {
+        string ViewName { get; }
+
+        Guid Id { get; }
+
         bool Changed { get; }
 
         void Write(IDocumentSession session);
@@ -119,6 +125,10 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
         public TView? Stored { get; private set; } = stored;
 
         public TView? Current { get; set; } = stored;
+
+        public string ViewName => typeof(TView).Name;
+
+        public Guid Id => Current!.Id;
 
         public bool Changed => !ReferenceEquals(Stored, Current);
 

@@ -41,7 +41,30 @@ public static class Problems
     public static IResult Unprocessable(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
 
+    /// <summary>
+    /// 503 with <c>Retry-After</c>: a query model has not reached the version asked for (<c>minVersion</c>)
+    /// within the wait; <c>reachedVersion</c> says how far it got.
+    /// </summary>
+    public static IResult QueryModelBehind(string what, Guid id, long minVersion, long reachedVersion) =>
+        new WithRetryAfter(
+            TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The query model has not caught up yet.",
+                detail: $"The {what} {id} is shown up to version {reachedVersion}, not yet {minVersion}; retry shortly.",
+                extensions: new Dictionary<string, object?> { ["reachedVersion"] = reachedVersion, ["minVersion"] = minVersion }),
+            seconds: 1);
+
     /// <summary>Keeps user input quoted in messages short, however long it was.</summary>
     public static string Truncate(string value, int max = 64) =>
         value.Length <= max ? value : string.Concat(value.AsSpan(0, max), "…");
+}
+
+/// <summary>An answer with a <c>Retry-After</c> header.</summary>
+internal sealed class WithRetryAfter(IResult answer, int seconds) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return answer.ExecuteAsync(httpContext);
+    }
 }

@@ -1,3 +1,5 @@
+using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Web;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -15,19 +17,55 @@ internal static class GetAccountDetailsEndpoint
     public static void MapGetAccountDetails(this IEndpointRouteBuilder app) =>
         app.MapGet("/accounts/{id}", Handle)
             .WithName("GetAccount")
-            .WithSummary("An account with its owner's name and email, its balance and its stream version.")
+            .WithSummary(
+                "An account with its owner's name and email, its balance and its stream version. With minVersion, answers once " +
+                "the account shows at least that version (a command's returned version: read your own writes).")
             .Produces<AccountDetailsResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    internal static async Task<IResult> Handle(string id, IQuerySession session, CancellationToken cancellationToken)
+    internal static async Task<IResult> Handle(
+        string id, string? minVersion, IQuerySession session, QueryModelWaits waits, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
             return Problems.InvalidId("id", id);
         }
 
-        var account = await session.LoadAsync<AccountDetails>(accountId, cancellationToken);
+        AccountDetails? account;
+        if (minVersion is null)
+        {
+            account = await session.LoadAsync<AccountDetails>(accountId, cancellationToken);
+        }
+        else
+        {
+            if (!QueryModelWaits.TryParseMinVersion(minVersion, out var wanted, out var error))
+            {
+                return Problems.Validation(new Dictionary<string, string> { ["minVersion"] = error! });
+            }
+
+            var stream = await session.Events.FetchStreamStateAsync(accountId, cancellationToken);
+            if (stream is null || stream.AggregateType != typeof(Account))
+            {
+                return Problems.NotFound("account", accountId);
+            }
+
+            if (wanted > stream.Version)
+            {
+                return Problems.Validation(new Dictionary<string, string>
+                {
+                    ["minVersion"] = $"The account is at version {stream.Version}; {wanted} does not exist yet.",
+                });
+            }
+
+            account = await waits.LoadAsync<AccountDetails>(session, accountId, wanted, cancellationToken);
+            if (account is null || account.Version < wanted)
+            {
+                return Problems.QueryModelBehind("account", accountId, wanted, account?.Version ?? 0);
+            }
+        }
+
         if (account is null)
         {
             return Problems.NotFound("account", accountId);

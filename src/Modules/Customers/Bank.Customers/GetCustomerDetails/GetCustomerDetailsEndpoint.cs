@@ -1,4 +1,6 @@
+using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.Money;
+using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Web;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -19,17 +21,36 @@ internal static class GetCustomerDetailsEndpoint
     public static void MapGetCustomerDetails(this IEndpointRouteBuilder app) =>
         app.MapGet("/customers/{id}", Handle)
             .WithName("GetCustomer")
-            .WithSummary("A customer with their accounts and the total of their balances in the reporting currency.")
+            .WithSummary(
+                "A customer with their accounts and the total of their balances in the reporting currency. With accountId and " +
+                "minVersion, answers once that account shows at least that version (read your own writes).")
             .Produces<CustomerDetailsResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> Handle(
-        string id, IQuerySession session, ExchangeRates rates, ReportingCurrency reporting, CancellationToken cancellationToken)
+        string id,
+        string? accountId,
+        string? minVersion,
+        IQuerySession session,
+        QueryModelWaits waits,
+        ExchangeRates rates,
+        ReportingCurrency reporting,
+        CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var customerId))
         {
             return Problems.InvalidId("id", id);
+        }
+
+        if (accountId is not null || minVersion is not null)
+        {
+            var waited = await WaitForAccountAsync(customerId, accountId, minVersion, session, waits, cancellationToken);
+            if (waited is not null)
+            {
+                return waited;
+            }
         }
 
         var customer = await session.LoadAsync<CustomerDetails>(customerId, cancellationToken);
@@ -52,5 +73,51 @@ internal static class GetCustomerDetailsEndpoint
             customer.Email,
             accounts.Select(account => new AccountBalance(account.Id, account.Currency, account.Balance)).ToList(),
             new TotalBalance(total, reporting.Currency.ToString())));
+    }
+
+    /// <summary>
+    /// <c>?accountId=…&amp;minVersion=N</c>: waits until the customer's view of that account shows version N (a
+    /// command's returned version); null when it does, else the problem to answer.
+    /// </summary>
+    private static async Task<IResult?> WaitForAccountAsync(
+        Guid customerId, string? accountId, string? minVersion, IQuerySession session, QueryModelWaits waits, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string>();
+        if (!Guid.TryParse(accountId, out var account))
+        {
+            errors["accountId"] = "Required with minVersion; the id of one of the customer's accounts.";
+        }
+
+        if (!QueryModelWaits.TryParseMinVersion(minVersion, out var wanted, out var error))
+        {
+            errors["minVersion"] = error!;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var stream = await session.Events.FetchStreamStateAsync(account, cancellationToken);
+        if (stream?.AggregateType?.Name != AccountEvents.AggregateType)
+        {
+            return Problems.NotFound("account", account);
+        }
+
+        if (wanted > stream.Version)
+        {
+            return Problems.Validation(new Dictionary<string, string>
+            {
+                ["minVersion"] = $"The account is at version {stream.Version}; {wanted} does not exist yet.",
+            });
+        }
+
+        var shown = await waits.LoadAsync<CustomerAccount>(session, account, wanted, cancellationToken);
+        if (shown is null || shown.Version < wanted)
+        {
+            return Problems.QueryModelBehind("account", account, wanted, shown?.Version ?? 0);
+        }
+
+        return shown.CustomerId == customerId ? null : Problems.NotFound("account", account);
     }
 }
