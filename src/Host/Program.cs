@@ -21,6 +21,7 @@ builder.Services.AddApiConventions();
 builder.Services.AddOpenApi();
 builder.Services.AddBank(builder.Configuration);
 builder.Services.AddBankHealthChecks(builder.Configuration);
+builder.Services.AddBankTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
@@ -28,6 +29,7 @@ app.UseApiConventions();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapBankHealthChecks();
+app.MapBankMetrics();
 
 app.MapCustomersEndpoints();
 app.MapAccountsEndpoints();

@@ -53,6 +53,8 @@ public static class MessagingSetup
             provider.GetRequiredService<ModuleEventHandlers>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RelayStatus>();
+        services.AddSingleton<RelayBacklog>();
+        services.AddHostedService(provider => provider.GetRequiredService<RelayBacklog>());
         // Instances that should only serve the API (or only relay) can leave consuming to the others.
         var consumersEnabled = configuration.GetValue("Messaging:ConsumersEnabled", true);
         if (configuration.GetValue(TransportSetting, MessagingTransport.Kafka) == MessagingTransport.Kafka)

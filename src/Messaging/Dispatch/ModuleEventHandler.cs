@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.Messaging.Events;
+using Bank.Messaging.Telemetry;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Transports;
@@ -28,6 +30,7 @@ internal sealed class ModuleEventHandler
     private readonly IReceiveEndpointDispatcher _dispatcher;
     private readonly FrozenDictionary<Type, string> _messageUrns;
     private readonly IServiceScopeFactory _scopes;
+    private readonly MessagingMetrics _metrics;
     private readonly ILogger _logger;
 
     public ModuleEventHandler(
@@ -36,6 +39,7 @@ internal sealed class ModuleEventHandler
         IBusRegistrationContext registration,
         IHostConfiguration host,
         IServiceScopeFactory scopes,
+        MessagingMetrics metrics,
         ILogger logger)
     {
         if (consumers.Count == 0)
@@ -45,6 +49,7 @@ internal sealed class ModuleEventHandler
 
         Module = module;
         _scopes = scopes;
+        _metrics = metrics;
         _logger = logger;
         _messageUrns = consumers.SelectMany(c => c.MessageTypes).Distinct().ToFrozenDictionary(t => t, MessageUrn.ForTypeString);
         _dispatcher = CreateDispatcher(module, consumers, registration, host);
@@ -96,6 +101,12 @@ internal sealed class ModuleEventHandler
         }
 
         await queryModels.SaveAsync(CancellationToken.None);
+        var written = DateTimeOffset.UtcNow;
+        foreach (var e in finished.Where(e => Consumes(e.Type.ClrType)))
+        {
+            _metrics.QueryModelsWritten(Module, written - e.Metadata.Timestamp);
+        }
+
         return finished;
     }
 
@@ -112,6 +123,8 @@ internal sealed class ModuleEventHandler
             [MessageHeaders.ContentType] = "application/json",
             [MessageHeaders.MessageType] = urn,
         };
+        using var span = MessagingTelemetry.StartSpan($"{Module} consume {e.Type.Name}", ActivityKind.Consumer, e.TraceParent);
+        span?.SetTag("bank.module", Module).SetTag("bank.stream_id", e.StreamId).SetTag("bank.stream_version", e.Metadata.StreamVersion);
         try
         {
             // MassTransit runs the consumers in the service scope found among the payloads instead of creating one.
@@ -122,6 +135,7 @@ internal sealed class ModuleEventHandler
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            span?.SetStatus(ActivityStatusCode.Error, error.Message);
             _logger.LogError(
                 error,
                 "Module {Module} failed on {Type} of stream {StreamId} at version {Version} after its retries",

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.QueryModels;
+using Bank.Messaging.Telemetry;
 using MassTransit;
 using MassTransit.Transports;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Bank.Messaging.Dispatch;
 
 /// <summary>One <see cref="ModuleEventHandler"/> per module, built on first use.</summary>
-internal sealed class ModuleEventHandlers(ModuleConsumerRegistry registry, IServiceProvider services, ILoggerFactory loggers)
+internal sealed class ModuleEventHandlers(ModuleConsumerRegistry registry, IServiceProvider services, MessagingMetrics metrics, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, Lazy<ModuleEventHandler>> _handlers = new(StringComparer.Ordinal);
 
@@ -23,6 +24,7 @@ internal sealed class ModuleEventHandlers(ModuleConsumerRegistry registry, IServ
             services.GetRequiredService<IBusRegistrationContext>(),
             services.GetRequiredService<IBusInstance>().HostConfiguration,
             services.GetRequiredService<IServiceScopeFactory>(),
+            metrics,
             loggers.CreateLogger($"{typeof(ModuleEventHandler).FullName}.{name}")))).Value;
 }
 
@@ -38,6 +40,8 @@ internal static class ModuleEventHandlersSetup
             bus.UsingInMemory();
         });
         ModuleConsumerRegistry.Of(services);
+        services.AddMetrics();
+        services.TryAddSingleton<MessagingMetrics>();
         services.TryAddSingleton<ModuleEventHandlers>();
         services.TryAddScoped<QueryModelBatch>();
         return services;

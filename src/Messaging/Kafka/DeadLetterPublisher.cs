@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,11 @@ internal sealed class DeadLetterPublisher : IDisposable
     private readonly IProducer<string, byte[]> _producer;
     private readonly KafkaOptions _options;
     private readonly ILogger<DeadLetterPublisher> _logger;
+    private readonly MessagingMetrics _metrics;
 
-    public DeadLetterPublisher(KafkaCluster cluster, IOptions<KafkaOptions> options, ILogger<DeadLetterPublisher> logger)
+    public DeadLetterPublisher(KafkaCluster cluster, IOptions<KafkaOptions> options, MessagingMetrics metrics, ILogger<DeadLetterPublisher> logger)
     {
+        _metrics = metrics;
         _options = options.Value;
         _logger = logger;
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientProperties())
@@ -53,6 +56,7 @@ internal sealed class DeadLetterPublisher : IDisposable
                 _options.DeadLetterTopicFor(failed.Topic),
                 new Message<string, byte[]> { Key = failed.Message.Key, Value = failed.Message.Value, Headers = headers },
                 cancellationToken);
+            _metrics.DeadLettered(consumerGroup, failed.Topic);
             return true;
         }
         catch (ProduceException<string, byte[]> e)

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text;
 using Bank.Messaging.Events;
 using Bank.Messaging.Relay;
+using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -47,14 +49,45 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         }
 
         var pending = new PageDelivery(page.Count);
-        foreach (var e in page)
+        var spans = new List<Activity>();
+        try
         {
-            _producer.Produce(_options.TopicFor(e.Type.AggregateType), ToMessage(e), pending.Report);
+            foreach (var e in page)
+            {
+                _producer.Produce(_options.TopicFor(e.Type.AggregateType), ToMessage(WithPublishSpan(e, spans)), pending.Report);
+            }
+
+            // Flush blocks until every delivery report of the page arrived (or cancellation).
+            await Task.Run(() => _producer.Flush(cancellationToken), cancellationToken);
+            await pending.Completion.WaitAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            spans.ForEach(span => span.SetStatus(ActivityStatusCode.Error, e.Message));
+            throw;
+        }
+        finally
+        {
+            spans.ForEach(span => span.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// A span per event in the trace of its command, when traces are collected, ending with the page's
+    /// acknowledgement; the message's traceparent then names it, so consumers continue from there.
+    /// </summary>
+    private static BroadcastEvent WithPublishSpan(BroadcastEvent e, List<Activity> spans)
+    {
+        var outer = Activity.Current;
+        var span = MessagingTelemetry.StartSpan($"publish {e.Type.Name}", ActivityKind.Producer, e.TraceParent);
+        Activity.Current = outer;
+        if (span is null)
+        {
+            return e;
         }
 
-        // Flush blocks until every delivery report of the page arrived (or cancellation).
-        await Task.Run(() => _producer.Flush(cancellationToken), cancellationToken);
-        await pending.Completion.WaitAsync(cancellationToken);
+        spans.Add(span.SetTag("bank.stream_id", e.StreamId).SetTag("bank.stream_version", e.StreamVersion));
+        return e with { TraceParent = span.Id };
     }
 
     private IProducer<string, byte[]> CreateProducer() =>

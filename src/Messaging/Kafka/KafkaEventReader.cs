@@ -41,7 +41,9 @@ internal static class KafkaEventReader
 
         var source = new MessageSource(message.Topic, message.Partition.Value, message.Offset.Value, message.Message.Key);
         return new ReadMessage(
-            new ReceivedEvent(type, message.Message.Value ?? [], new EventMetadata(eventId, streamId, version, position, timestamp), source), null);
+            new ReceivedEvent(
+                type, message.Message.Value ?? [], new EventMetadata(eventId, streamId, version, position, timestamp), source, Header(headers, EventHeaders.TraceParent)),
+            null);
     }
 
     /// <summary>The message's global position, when it carries one.</summary>

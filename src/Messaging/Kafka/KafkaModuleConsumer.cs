@@ -1,5 +1,6 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
+using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Marten;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ internal sealed class KafkaModuleConsumer(
     EventTypeRegistry eventTypes,
     DeadLetterPublisher deadLetters,
     IDocumentStore store,
+    MessagingMetrics metrics,
     ILogger<KafkaModuleConsumer> logger) : BackgroundService
 {
     private readonly KafkaOptions _options = kafkaOptions.Value;
@@ -33,6 +35,7 @@ internal sealed class KafkaModuleConsumer(
         using var consumer = new ConsumerBuilder<string, byte[]>(ConsumerConfig())
             .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
             .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer group {Group}: {Reason}", _group, error.Reason))
+            .SetStatisticsHandler((_, statistics) => metrics.ConsumerLag(_group, ConsumerLagStatistics.Read(statistics)))
             .Build();
         consumer.Subscribe(topics);
         logger.LogInformation("Module {Module} consumes {Topics} in consumer group {Group}", module, string.Join(", ", topics), _group);
@@ -64,6 +67,8 @@ internal sealed class KafkaModuleConsumer(
             AutoOffsetReset = AutoOffsetReset.Earliest,
             // Low latency when idle: the broker answers a fetch within 50 ms even without new data.
             FetchWaitMaxMs = 50,
+            // Each partition's consumer lag, for /metrics.
+            StatisticsIntervalMs = 1000,
         };
         if (cluster.Embedded is not null)
         {

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Bank.Messaging.Telemetry;
+
+/// <summary>The name of the meter and of the activity source of the event pipeline (OpenTelemetry).</summary>
+public static class MessagingTelemetry
+{
+    public const string Name = "Bank.Messaging";
+
+    internal static readonly ActivitySource Activities = new(Name);
+
+    /// <summary>A span of the trace the event's command started (<paramref name="traceParent"/>), or null when nobody listens.</summary>
+    internal static Activity? StartSpan(string name, ActivityKind kind, string? traceParent) =>
+        Activities.StartActivity(
+            name, kind, ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default);
+}
+
+/// <summary>
+/// What <c>/metrics</c> shows of the event pipeline: how far behind the query models are, how much the relay
+/// still has to send, how far each consumer group is behind each partition, and what was dead-lettered.
+/// </summary>
+internal sealed class MessagingMetrics
+{
+    private readonly Histogram<double> _queryModelLag;
+    private readonly Counter<long> _deadLetters;
+    private readonly ConcurrentDictionary<(string Group, string Topic, int Partition), long> _consumerLag = new();
+    private long _relayBacklog = -1;
+
+    public MessagingMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MessagingTelemetry.Name);
+        _queryModelLag = meter.CreateHistogram(
+            "bank.query_model.lag",
+            unit: "s",
+            description: "Time from an event's commit to the commit of the query models it changed, per module.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _deadLetters = meter.CreateCounter<long>(
+            "bank.dead_letters", unit: "{message}", description: "Messages a consumer group sent to a dead-letter topic.");
+        meter.CreateObservableGauge(
+            "bank.relay.backlog",
+            () => Interlocked.Read(ref _relayBacklog) is >= 0 and var backlog ? [new Measurement<long>(backlog)] : Array.Empty<Measurement<long>>(),
+            unit: "{event}",
+            description: "Events committed to the event store but not yet acknowledged by the transport.");
+        meter.CreateObservableGauge(
+            "bank.consumer.lag",
+            () => _consumerLag.Select(p => new Measurement<long>(
+                p.Value,
+                new KeyValuePair<string, object?>("group", p.Key.Group),
+                new KeyValuePair<string, object?>("topic", p.Key.Topic),
+                new KeyValuePair<string, object?>("partition", p.Key.Partition))),
+            unit: "{message}",
+            description: "Messages of a partition its consumer group has not consumed yet, as librdkafka last saw it.");
+    }
+
+    public void QueryModelsWritten(string module, TimeSpan lag) =>
+        _queryModelLag.Record(lag.TotalSeconds, new KeyValuePair<string, object?>("module", module));
+
+    public void DeadLettered(string group, string topic) =>
+        _deadLetters.Add(1, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
+
+    public void RelayBacklog(long backlog) => Interlocked.Exchange(ref _relayBacklog, backlog);
+
+    /// <summary>The lag of every partition a group holds now; partitions it no longer holds are dropped.</summary>
+    public void ConsumerLag(string group, IReadOnlyDictionary<(string Topic, int Partition), long> lags)
+    {
+        foreach (var key in _consumerLag.Keys.Where(k => k.Group == group && !lags.ContainsKey((k.Topic, k.Partition))))
+        {
+            _consumerLag.TryRemove(key, out _);
+        }
+
+        foreach (var ((topic, partition), lag) in lags)
+        {
+            _consumerLag[(group, topic, partition)] = lag;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Bank.Testing;
+using Xunit;
+
+namespace Bank.Api.Tests;
+
+/// <summary><c>/metrics</c> and the trace of a command through the relay to each module.</summary>
+public sealed class TelemetryTests(BankHost host) : IClassFixture<BankHost>
+{
+    private readonly HttpClient _client = host.CreateApiClient();
+
+    [Fact]
+    public async Task Metrics_show_query_model_lag_relay_backlog_consumer_lag_and_commands()
+    {
+        var accountId = await _client.OpenAccountAsync(initialDeposit: 5m);
+        await Eventually.ReturnsAsync(
+            async () => (await (await _client.GetAsync($"/accounts/{accountId}?minVersion=2")).Content.ReadAsStringAsync()).Length,
+            length => length > 0);
+
+        var metrics = await Eventually.ReturnsAsync(
+            async () => await (await _client.GetAsync("/metrics")).Content.ReadAsStringAsync(),
+            text => text.Contains("bank_consumer_lag{", StringComparison.Ordinal) && text.Contains("bank_relay_backlog", StringComparison.Ordinal));
+
+        Assert.Contains("bank_query_model_lag_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("module=\"accounts\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("module=\"customers\"", metrics, StringComparison.Ordinal);
+        Assert.Matches("bank_consumer_lag\\{[^}]*group=\"accounts\"[^}]*partition=\"\\d+\"", metrics);
+        Assert.Matches("http_server_request_duration_seconds_count\\{[^}]*http_route=\"/accounts/\\{id\\}/deposits\"", metrics);
+    }
+
+    [Fact]
+    public async Task A_deposit_is_one_trace_from_the_command_through_the_relay_to_each_module()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Bank.Messaging",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var accountId = await _client.OpenAccountAsync();
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/accounts/{accountId}/deposits")
+        {
+            Content = new StringContent("{\"amount\":1,\"currency\":\"EUR\"}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(request)).StatusCode);
+
+        var trace = await Eventually.ReturnsAsync(
+            () => Task.FromResult(spans.Where(s => s.TraceId == traceId).ToList()),
+            found => found.Count(s => s.OperationName.EndsWith("consume MoneyDeposited", StringComparison.Ordinal)) == 2);
+        var publish = Assert.Single(trace, s => s.OperationName == "publish MoneyDeposited");
+        Assert.Equal(ActivityKind.Producer, publish.Kind);
+        Assert.All(
+            trace.Where(s => s.OperationName.EndsWith("consume MoneyDeposited", StringComparison.Ordinal)),
+            consume => Assert.Equal(publish.SpanId, consume.ParentSpanId));
+        Assert.Equal(
+            ["accounts consume MoneyDeposited", "customers consume MoneyDeposited"],
+            trace.Where(s => s.Kind == ActivityKind.Consumer).Select(s => s.OperationName).Order());
+    }
+}
