@@ -40,6 +40,9 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int Id => _process.Id;
+
     /// <summary>The most memory the process has held so far (its peak resident set).</summary>
     public long PeakWorkingSetBytes
     {

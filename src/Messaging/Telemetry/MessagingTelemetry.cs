@@ -35,7 +35,7 @@ internal sealed class MessagingMetrics
             "bank.query_model.lag",
             unit: "s",
             description: "Time from an event's commit to the commit of the query models it changed, per module.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 1, 2.5, 5, 10, 30] });
         _deadLetters = meter.CreateCounter<long>(
             "bank.dead_letters", unit: "{message}", description: "Messages a consumer group sent to a dead-letter topic.");
         meter.CreateObservableGauge(
