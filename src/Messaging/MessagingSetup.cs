@@ -85,6 +85,8 @@ public static class MessagingSetup
                 provider.GetRequiredService<ILogger<RelayWakeup>>(),
                 TimeProvider.System));
             services.ConfigureMarten((provider, options) => options.Projections.Wakeup = provider.GetRequiredService<RelayWakeup>());
+            services.AddSingleton<RelayGate>();
+            services.AddHostedService<IdleBrokerLossWatch>();
             // HotCold: exactly one instance relays (a PostgreSQL advisory lock elects it); another takes over when it dies.
             eventStore
                 .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton, subscription =>
@@ -102,6 +104,7 @@ public static class MessagingSetup
     {
         services.AddSingleton<InMemoryEventBroadcaster>();
         services.AddSingleton<IEventBroadcaster>(provider => provider.GetRequiredService<InMemoryEventBroadcaster>());
+        services.AddSingleton<IBrokerLossRefill, NoBrokerLossRefill>();
         if (!consumersEnabled)
         {
             return;

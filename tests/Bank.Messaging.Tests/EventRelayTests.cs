@@ -185,6 +185,35 @@ public sealed class EventRelayTests : IAsyncLifetime
         Assert.Equal(7m, view.GetProperty("balance").GetDecimal());
     }
 
+    [Fact]
+    public async Task A_second_instance_on_an_empty_broker_does_not_disturb_the_relaying_one()
+    {
+        await using var relaying = await StartHostAsync();
+        var client = relaying.CreateApiClient();
+        var before = await client.OpenAccountAsync("EUR", initialDeposit: 5m);
+        await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 2);
+
+        using var emptyBroker = EmbeddedKafkaBroker.Start();
+        foreach (var topic in new[] { "events_Customer", "events_Account", "events_Customer.dlt", "events_Account.dlt" })
+        {
+            emptyBroker.CreateTopic(topic, 6);
+        }
+
+        await using var second = await BankHost.StartAsync(_database, new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = emptyBroker.BootstrapServers });
+        // Nothing to wait for but time: long enough for the second instance's broker-loss watch (every 5 s) to have looked.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        var after = await client.OpenAccountAsync("EUR");
+        var deposited = await (await client.PostJsonAsync($"/accounts/{after}/deposits", new { amount = 3m, currency = "EUR" })).JsonAsync();
+        var shown = await client.GetAsync($"/accounts/{after}?minVersion={deposited.GetProperty("version").GetInt64()}");
+
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Equal(3m, (await shown.JsonAsync()).GetProperty("balance").GetDecimal());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{before}?minVersion=2")).StatusCode);
+        var messages = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 4);
+        Assert.Equal(4, messages.Select(m => m.Headers[EventHeaders.EventId]).Distinct().Count());
+    }
+
     private static StringContent JsonContent(object body) =>
         new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), System.Text.Encoding.UTF8, "application/json");
 

@@ -27,10 +27,9 @@ internal static class KafkaSetup
         services.AddSingleton<KafkaHealthCheck>();
         services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded);
 
-        // Topics first, then the check for a broker that lost its contents (before the relay starts),
-        // then one consumer group per module.
+        // Topics first, then one consumer group per module.
         services.AddHostedService<KafkaTopicsSetup>();
-        services.AddHostedService<BrokerResetRecovery>();
+        services.AddSingleton<IBrokerLossRefill, BrokerLossRefill>();
         if (!consumersEnabled)
         {
             return;

@@ -23,13 +23,18 @@ internal sealed class EventRelay : SubscriptionBase
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     private readonly IEventBroadcaster _broadcaster;
+    private readonly IBrokerLossRefill _refill;
+    private readonly RelayGate _gate;
     private readonly EventTypeRegistry _eventTypes;
     private readonly RelayStatus _status;
     private readonly ILogger<EventRelay> _logger;
 
-    public EventRelay(IEventBroadcaster broadcaster, EventTypeRegistry eventTypes, RelayStatus status, ILogger<EventRelay> logger)
+    public EventRelay(
+        IEventBroadcaster broadcaster, IBrokerLossRefill refill, RelayGate gate, EventTypeRegistry eventTypes, RelayStatus status, ILogger<EventRelay> logger)
     {
         _broadcaster = broadcaster;
+        _refill = refill;
+        _gate = gate;
         _eventTypes = eventTypes;
         _status = status;
         _logger = logger;
@@ -40,11 +45,14 @@ internal sealed class EventRelay : SubscriptionBase
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
         var events = ToBroadcast(page.Events);
+        using var pass = await _gate.EnterAsync(cancellationToken);
         var backoff = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                // What a broker lost is sent again before anything newer, to keep each key's order.
+                await _refill.RefillIfLostAsync(operations, page.SequenceFloor, cancellationToken);
                 await _broadcaster.PublishAsync(events, cancellationToken);
                 _status.Relayed(page.SequenceCeiling);
                 if (attempt > 1)
