@@ -13,10 +13,12 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
 {
     private readonly IAdminClient _admin;
     private readonly RelayStatus _relay;
+    private readonly RelayBacklog _backlog;
 
-    public KafkaHealthCheck(KafkaCluster cluster, RelayStatus relay, ILogger<KafkaHealthCheck> logger)
+    public KafkaHealthCheck(KafkaCluster cluster, RelayStatus relay, RelayBacklog backlog, ILogger<KafkaHealthCheck> logger)
     {
         _relay = relay;
+        _backlog = backlog;
         _admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()) { SocketTimeoutMs = 2000 })
             .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
             .Build();
@@ -39,7 +41,9 @@ internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
 
         return _relay.CurrentFailure is { } failure
             ? HealthCheckResult.Degraded($"The event relay has been failing since {failure.At:O}: {failure.Error}")
-            : HealthCheckResult.Healthy($"Events relayed up to position {_relay.LastRelayedPosition}.");
+            : HealthCheckResult.Healthy(_backlog.Events is { } backlog
+                ? $"{backlog} committed event(s) not yet relayed; this instance relayed up to position {_relay.LastRelayedPosition}."
+                : $"This instance relayed up to position {_relay.LastRelayedPosition}.");
     }
 
     public void Dispose() => _admin.Dispose();
