@@ -70,20 +70,9 @@ internal sealed class BrokerLossRefill(
 
     private async Task RelayAgainAsync(IQuerySession session, long after, long upTo, CancellationToken cancellationToken)
     {
-        while (after < upTo)
+        await foreach (var page in StoredEvents.PagesAsync(session, after, upTo, PageSize, cancellationToken))
         {
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after && e.Sequence <= upTo)
-                .OrderBy(e => e.Sequence)
-                .Take(PageSize)
-                .ToListAsync(cancellationToken);
-            if (page.Count == 0)
-            {
-                return;
-            }
-
             await broadcaster.PublishAsync(page.Select(e => BroadcastEvent.From(e, eventTypes)).OfType<BroadcastEvent>().ToList(), cancellationToken);
-            after = page[^1].Sequence;
         }
     }
 

@@ -64,20 +64,9 @@ public sealed class QueryModelReplay
     {
         var handler = _handlers.Get(module);
         await using var session = source.QuerySession();
-        long after = 0;
         long handled = 0;
-        while (after < upTo)
+        await foreach (var page in StoredEvents.PagesAsync(session, 0, upTo, PageSize, cancellationToken))
         {
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after && e.Sequence <= upTo)
-                .OrderBy(e => e.Sequence)
-                .Take(PageSize)
-                .ToListAsync(cancellationToken);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
             var events = page
                 .Select(stored => BroadcastEvent.From(stored, _eventTypes))
                 .OfType<BroadcastEvent>()
@@ -87,8 +76,7 @@ public sealed class QueryModelReplay
             await handler.HandleAsync(events, static (failed, error, _) => throw new InvalidOperationException(
                 $"Replaying {failed.Type.Name} of stream {failed.StreamId} at version {failed.Metadata.StreamVersion} failed.", error), cancellationToken);
             handled += events.Count;
-            after = page[^1].Sequence;
-            progress?.Report((after, upTo));
+            progress?.Report((page[^1].Sequence, upTo));
         }
 
         return handled;
