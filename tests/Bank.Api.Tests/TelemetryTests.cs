@@ -6,34 +6,10 @@ using Xunit;
 
 namespace Bank.Api.Tests;
 
-/// <summary><c>/metrics</c> and the trace of a command through the relay to each module.</summary>
+/// <summary>The trace of a command through the relay to each module.</summary>
 public sealed class TelemetryTests(BankHost host) : IClassFixture<BankHost>
 {
     private readonly HttpClient _client = host.CreateApiClient();
-
-    [Fact]
-    public async Task Metrics_show_query_model_lag_relay_backlog_consumer_lag_and_commands()
-    {
-        var accountId = await _client.OpenAccountAsync(initialDeposit: 5m);
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/accounts/{accountId}?minVersion=2")).StatusCode);
-
-        string[] expected =
-        [
-            "bank_query_model_lag_seconds_bucket\\{[^}]*module=\"accounts\"",
-            "bank_query_model_lag_seconds_bucket\\{[^}]*module=\"customers\"",
-            "bank_relay_backlog\\{[^}]*\\} \\d+",
-            "bank_consumer_lag\\{[^}]*group=\"accounts\"[^}]*partition=\"\\d+\"",
-            "bank_consumer_lag\\{[^}]*group=\"customers\"[^}]*partition=\"\\d+\"",
-            "http_server_request_duration_seconds_count\\{[^}]*http_route=\"/accounts/\\{id\\}/deposits\"",
-        ];
-
-        // Consumer lag comes from librdkafka's statistics, once a second per group.
-        var metrics = await Eventually.ReturnsAsync(
-            async () => await (await _client.GetAsync("/metrics")).Content.ReadAsStringAsync(),
-            text => expected.All(pattern => System.Text.RegularExpressions.Regex.IsMatch(text, pattern)));
-
-        Assert.All(expected, pattern => Assert.Matches(pattern, metrics));
-    }
 
     [Fact]
     public async Task A_deposit_is_one_trace_from_the_command_through_the_relay_to_each_module()
@@ -67,5 +43,54 @@ public sealed class TelemetryTests(BankHost host) : IClassFixture<BankHost>
         Assert.Equal(
             ["accounts consume MoneyDeposited", "customers consume MoneyDeposited"],
             trace.Where(s => s.Kind == ActivityKind.Consumer).Select(s => s.OperationName).Order());
+    }
+}
+
+/// <summary>
+/// <c>/metrics</c> of a host in a process of its own, as in production: in-process test hosts share the process's
+/// meter listeners with each other.
+/// </summary>
+public sealed class MetricsTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private HostProcess _host = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _host = await HostProcess.StartAsync(new Dictionary<string, string> { ["ConnectionStrings:Postgres"] = _database.ConnectionString });
+        _client = _host.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_show_query_model_lag_relay_backlog_consumer_lag_and_commands()
+    {
+        var accountId = await _client.OpenAccountAsync(initialDeposit: 5m);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/accounts/{accountId}?minVersion=2")).StatusCode);
+
+        string[] expected =
+        [
+            "bank_query_model_lag_seconds_bucket\\{[^}]*module=\"accounts\"",
+            "bank_query_model_lag_seconds_bucket\\{[^}]*module=\"customers\"",
+            "bank_relay_backlog\\{[^}]*\\} \\d+",
+            "bank_consumer_lag\\{[^}]*group=\"accounts\"[^}]*partition=\"\\d+\"",
+            "bank_consumer_lag\\{[^}]*group=\"customers\"[^}]*partition=\"\\d+\"",
+            "http_server_request_duration_seconds_count\\{[^}]*http_route=\"/accounts/\\{id\\}/deposits\"",
+        ];
+
+        // Consumer lag comes from librdkafka's statistics, once a second per group.
+        var metrics = await Eventually.ReturnsAsync(
+            async () => await (await _client.GetAsync("/metrics")).Content.ReadAsStringAsync(),
+            text => expected.All(pattern => System.Text.RegularExpressions.Regex.IsMatch(text, pattern)));
+
+        Assert.All(expected, pattern => Assert.Matches(pattern, metrics));
     }
 }
