@@ -17,6 +17,7 @@ public abstract class FaultFixture : IAsyncLifetime
     {
         ["ConnectionStrings:Postgres"] = Database.ConnectionString,
         ["Kafka:BootstrapServers"] = Broker.BootstrapServers,
+        // As the README advises for hosts that share a standalone embedded broker: it waits a session timeout in every rebalance.
         ["Kafka:Consumer:session.timeout.ms"] = "3000",
         ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -1,50 +1,43 @@
 using Bank.Messaging.Relay;
-using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka;
 
 /// <summary>
-/// Kafka's state, reported as degraded (never unhealthy) when it cannot be reached: commands still
-/// succeed because the event store is the source of truth, and the relay catches up later.
+/// Kafka's state, answered from what the relay and the <see cref="ConsumerGroupWatch"/> last saw (no network round
+/// trip per call), and degraded (never unhealthy) when Kafka cannot be reached: commands still succeed because the
+/// event store is the source of truth, and the relay catches up later.
 /// </summary>
-internal sealed class KafkaHealthCheck : IHealthCheck, IDisposable
+internal sealed class KafkaHealthCheck(RelayStatus relay, RelayBacklog backlog, ConsumerGroupState groups) : IHealthCheck
 {
-    private readonly IAdminClient _admin;
-    private readonly RelayStatus _relay;
-    private readonly RelayBacklog _backlog;
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Check());
 
-    public KafkaHealthCheck(KafkaCluster cluster, RelayStatus relay, RelayBacklog backlog, ILogger<KafkaHealthCheck> logger)
+    private HealthCheckResult Check()
     {
-        _relay = relay;
-        _backlog = backlog;
-        _admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()) { SocketTimeoutMs = 2000 })
-            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
-            .Build();
-    }
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
+        if (groups.Unreachable is { } reason)
         {
-            var metadata = await Task.Run(() => _admin.GetMetadata(TimeSpan.FromSeconds(2)), cancellationToken);
-            if (metadata.Brokers.Count == 0)
-            {
-                return HealthCheckResult.Degraded("No Kafka broker is reachable; events wait in the event store.");
-            }
-        }
-        catch (KafkaException e)
-        {
-            return HealthCheckResult.Degraded($"Kafka is unreachable ({e.Error.Reason}); events wait in the event store.");
+            return HealthCheckResult.Degraded($"Kafka is unreachable ({reason}); events wait in the event store.");
         }
 
-        return _relay.CurrentFailure is { } failure
-            ? HealthCheckResult.Degraded($"The event relay has been failing since {failure.At:O}: {failure.Error}")
-            : HealthCheckResult.Healthy(_backlog.Events is { } backlog
-                ? $"{backlog} committed event(s) not yet relayed; this instance relayed up to position {_relay.LastRelayedPosition}."
-                : $"This instance relayed up to position {_relay.LastRelayedPosition}.");
-    }
+        if (relay.CurrentFailure is { } failure)
+        {
+            return HealthCheckResult.Degraded($"The event relay has been failing since {failure.At:O}: {failure.Error}");
+        }
 
-    public void Dispose() => _admin.Dispose();
+        return HealthCheckResult.Healthy(backlog.Events is { } events
+            ? $"{events} committed event(s) not yet relayed; this instance relayed up to position {relay.LastRelayedPosition}."
+            : $"This instance relayed up to position {relay.LastRelayedPosition}.");
+    }
+}
+
+/// <summary>Degraded while a module's consumer group is rebalancing or has partitions nobody consumes.</summary>
+internal sealed class ConsumerGroupsHealthCheck(ConsumerGroupState groups) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(groups.Problems() is { Count: > 0 } problems
+            ? HealthCheckResult.Degraded(string.Join("; ", problems) + ".")
+            : HealthCheckResult.Healthy(
+                $"Every partition is consumed; {groups.Lags.Sum(p => p.Lag)} message(s) waiting." +
+                (groups.Held.Any() ? $" This instance holds {string.Join(", ", groups.Held.Select(m => $"{m.Partitions} partition(s) of {m.Topic} in {m.Group}"))}." : "")));
 }

@@ -1,6 +1,5 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Marten;
 using Microsoft.Extensions.Hosting;
@@ -19,47 +18,72 @@ internal sealed class KafkaModuleConsumer(
     KafkaCluster cluster,
     IOptions<KafkaOptions> kafkaOptions,
     ModuleEventHandlers handlers,
+    ConsumerGroups groups,
+    ConsumerGroupState groupState,
     EventTypeRegistry eventTypes,
     DeadLetterPublisher deadLetters,
     IDocumentStore store,
-    MessagingMetrics metrics,
     ILogger<KafkaModuleConsumer> logger) : BackgroundService
 {
+    // A real cluster accepts session timeouts from 6 s (group.min.session.timeout.ms): a dead member's partitions
+    // move after that long, not librdkafka's default 45 s. Heartbeats every 1.5 s tell survivors of a rebalance soon.
+    private const int SessionTimeoutMs = 6000;
+    private const int HeartbeatIntervalMs = 1500;
+
     private readonly KafkaOptions _options = kafkaOptions.Value;
     private readonly string _group = kafkaOptions.Value.GroupOf(module);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(groups.Of(module).Topics.Select(topic => Task.Run(() => ConsumeAsync(topic, stoppingToken), CancellationToken.None)));
+
+    // One member per topic: the cooperative-sticky assignor balances partitions by count over a member's topics, so a
+    // member of both topics could get every events_Account partition and another member none; per topic, each gets its share.
+    private async Task ConsumeAsync(string topic, CancellationToken stoppingToken)
     {
-        var handler = handlers.Get(module);
-        var topics = handler.EventTypes.Select(t => _options.TopicFor(eventTypes.Get(t).AggregateType)).Distinct().ToList();
-        using var consumer = new ConsumerBuilder<string, byte[]>(ConsumerConfig())
+        var config = ConsumerConfig(topic);
+        using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
             .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer group {Group}: {Reason}", _group, error.Reason))
-            .SetStatisticsHandler((_, statistics) => metrics.ConsumerLag(_group, ConsumerLagStatistics.Read(statistics)))
+            .SetStatisticsHandler((_, statistics) => groupState.MemberStatistics(_group, topic, statistics))
+            .SetPartitionsAssignedHandler((_, partitions) => Log("gets", partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => Log("hands over", partitions.Select(p => p.TopicPartition)))
+            .SetPartitionsLostHandler((_, partitions) => Log("lost", partitions.Select(p => p.TopicPartition)))
             .Build();
-        consumer.Subscribe(topics);
-        logger.LogInformation("Module {Module} consumes {Topics} in consumer group {Group}", module, string.Join(", ", topics), _group);
+        consumer.Subscribe(topic);
+        logger.LogInformation(
+            "Module {Module} consumes {Topic} in consumer group {Group} (session timeout {SessionTimeoutMs} ms)", module, topic, _group, config.SessionTimeoutMs);
 
         var poll = new KafkaPollLoop(consumer, _group, logger);
         var progress = new PartitionProgress(consumer, _group, store, logger);
         try
         {
-            await new KafkaBatchHandler(_group, handler, eventTypes, deadLetters, progress, logger).RunAsync(poll.Received, stoppingToken);
+            await new KafkaBatchHandler(_group, handlers.Get(module), eventTypes, deadLetters, progress, logger).RunAsync(poll.Received, stoppingToken);
         }
         finally
         {
             // The handler has stored what finished: closing commits it and leaves the group.
             await poll.StopAsync();
             await progress.RecordPositionsAsync(now: true, CancellationToken.None);
+            groupState.MemberLeft(_group, topic);
         }
     }
 
-    private ConsumerConfig ConsumerConfig()
+    // Cooperative rebalancing: only the partitions that move are named, and the others keep flowing meanwhile.
+    // librdkafka commits the offsets stored for finished messages of partitions it hands over.
+    private void Log(string what, IEnumerable<TopicPartition> partitions)
+    {
+        if (partitions.Any())
+        {
+            logger.LogInformation("Consumer group {Group} {What} {Partitions}", _group, what, string.Join(", ", partitions));
+        }
+    }
+
+    private ConsumerConfig ConsumerConfig(string topic)
     {
         var config = new ConsumerConfig(cluster.ClientProperties())
         {
             GroupId = _group,
-            ClientId = $"bank-{module}",
+            ClientId = $"bank-{module}-{topic}",
             // librdkafka commits, every second, only the offsets stored for finished messages (PartitionProgress).
             EnableAutoCommit = true,
             AutoCommitIntervalMs = 1000,
@@ -67,13 +91,16 @@ internal sealed class KafkaModuleConsumer(
             AutoOffsetReset = AutoOffsetReset.Earliest,
             // Low latency when idle: the broker answers a fetch within 50 ms even without new data.
             FetchWaitMaxMs = 50,
-            // Each partition's consumer lag, for /metrics.
+            // Whether this member is joined or rebalancing, for /health.
             StatisticsIntervalMs = 1000,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            SessionTimeoutMs = SessionTimeoutMs,
+            HeartbeatIntervalMs = HeartbeatIntervalMs,
         };
         if (cluster.Embedded is not null)
         {
-            // The embedded broker keeps a left group's members until their session times out:
-            // a short session lets a restarted host rejoin within seconds.
+            // The embedded broker waits a session timeout less one second in every rebalance, even for a member that
+            // left: shorter for this host's own, where no network can delay heartbeats.
             config.SessionTimeoutMs = 3000;
             config.HeartbeatIntervalMs = 1000;
         }

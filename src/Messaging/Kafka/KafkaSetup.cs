@@ -24,11 +24,15 @@ internal static class KafkaSetup
         services.AddSingleton<KafkaCluster>();
         services.AddSingleton<IEventBroadcaster, KafkaEventBroadcaster>();
         services.AddSingleton<DeadLetterPublisher>();
-        services.AddSingleton<KafkaHealthCheck>();
-        services.AddHealthChecks().AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded);
+        services.AddSingleton<ConsumerGroups>();
+        services.AddSingleton<ConsumerGroupState>();
+        services.AddHealthChecks()
+            .AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded)
+            .AddCheck<ConsumerGroupsHealthCheck>("consumer-groups", HealthStatus.Degraded);
 
-        // Topics first, then one consumer group per module.
+        // Topics first, then the watch on the groups and, where this instance consumes, one consumer group per module.
         services.AddHostedService<KafkaTopicsSetup>();
+        services.AddHostedService<ConsumerGroupWatch>();
         services.AddSingleton<IBrokerLossRefill, BrokerLossRefill>();
         if (!consumersEnabled)
         {

@@ -51,7 +51,7 @@ internal sealed class MessagingMetrics
                 new KeyValuePair<string, object?>("topic", p.Key.Topic),
                 new KeyValuePair<string, object?>("partition", p.Key.Partition))),
             unit: "{message}",
-            description: "Messages of a partition its consumer group has not consumed yet, as librdkafka last saw it.");
+            description: "Messages of a partition after its consumer group's committed offset, as last read from the cluster (every 2 s).");
     }
 
     public void QueryModelsWritten(string module, TimeSpan lag) =>
@@ -62,7 +62,7 @@ internal sealed class MessagingMetrics
 
     public void RelayBacklog(long backlog) => Interlocked.Exchange(ref _relayBacklog, backlog);
 
-    /// <summary>The lag of every partition a group holds now; partitions it no longer holds are dropped.</summary>
+    /// <summary>The lag of every partition of a group; partitions no longer there are dropped.</summary>
     public void ConsumerLag(string group, IReadOnlyDictionary<(string Topic, int Partition), long> lags)
     {
         foreach (var key in _consumerLag.Keys.Where(k => k.Group == group && !lags.ContainsKey((k.Topic, k.Partition))))

@@ -1,0 +1,102 @@
+using Bank.Messaging.Telemetry;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Kafka;
+
+/// <summary>
+/// Reads, every two seconds, each module group's committed offsets and the ends of their partitions from the
+/// cluster, so that lag and stalls show for every partition, including those of a member that died: no member
+/// reports on partitions it does not hold. <c>/health</c> and <c>/metrics</c> answer from what was last read.
+/// </summary>
+internal sealed class ConsumerGroupWatch(
+    KafkaCluster cluster,
+    ConsumerGroups groups,
+    ConsumerGroupState state,
+    MessagingMetrics metrics,
+    ILogger<ConsumerGroupWatch> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    // Reachability answers fast; reading offsets may take longer on a loaded cluster.
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()))
+            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
+            .Build();
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            do
+            {
+                await ObserveAsync(admin, stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task ObserveAsync(IAdminClient admin, CancellationToken cancellationToken)
+    {
+        var wasUnreachable = state.Unreachable is not null;
+        try
+        {
+            var metadata = await Task.Run(() => admin.GetMetadata(MetadataTimeout), cancellationToken);
+            var partitionsOf = metadata.Topics
+                .Where(t => !t.Error.IsError)
+                .ToDictionary(t => t.Topic, t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)).ToList());
+            var watched = groups.All.SelectMany(g => g.Topics).Distinct().Where(partitionsOf.ContainsKey).SelectMany(t => partitionsOf[t]).ToList();
+            if (metadata.Brokers.Count == 0 || watched.Count == 0)
+            {
+                Failed("no broker or none of the topics is known yet");
+                return;
+            }
+
+            var ends = (await admin.ListOffsetsAsync(
+                    watched.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = OffsetSpec.Latest() }),
+                    new ListOffsetsOptions { RequestTimeout = RequestTimeout }))
+                .ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
+            foreach (var group in groups.All)
+            {
+                var partitions = group.Topics.Where(partitionsOf.ContainsKey).SelectMany(t => partitionsOf[t]).ToList();
+                var committed = (await admin.ListConsumerGroupOffsetsAsync(
+                        [new ConsumerGroupTopicPartitions(group.Group, partitions)],
+                        new ListConsumerGroupOffsetsOptions { RequestTimeout = RequestTimeout }))
+                    .Single().Partitions;
+                var observed = committed
+                    .Where(c => ends.ContainsKey(c.TopicPartition))
+                    .Select(c => (c.Topic, c.Partition.Value, Committed: c.Offset.Value, End: ends[c.TopicPartition]))
+                    .ToList();
+                state.Observed(group.Group, observed);
+                metrics.ConsumerLag(group.Group, observed.ToDictionary(p => (p.Topic, p.Value), p => Math.Max(0, p.End - Math.Max(p.Committed, 0))));
+            }
+
+            if (wasUnreachable)
+            {
+                logger.LogInformation("Kafka is reachable again: consumer groups are watched");
+            }
+        }
+        catch (KafkaException e)
+        {
+            Failed(e.Error.Reason);
+        }
+    }
+
+    private void Failed(string reason)
+    {
+        // Logged when it starts failing, not every two seconds after.
+        if (state.Unreachable is null)
+        {
+            logger.LogWarning("Cannot read the consumer groups' offsets from Kafka: {Reason}", reason);
+        }
+
+        state.ObservationFailed(reason);
+    }
+}

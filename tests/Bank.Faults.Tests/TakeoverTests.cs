@@ -1,0 +1,294 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Bank.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Bank.Faults.Tests;
+
+/// <summary>
+/// Two instances share the consumer groups' partitions. When one dies or stops, the other consumes its partitions
+/// within seconds, with the consumer settings the README gives for hosts sharing a standalone embedded broker.
+/// </summary>
+public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixture
+{
+    private static readonly TimeSpan Takeover = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_killed_instance_s_partitions_are_consumed_by_the_survivor_within_15_seconds()
+    {
+        await using var victim = await HostProcess.StartAsync(Settings);
+        await using var survivor = await HostProcess.StartAsync(Settings);
+        var accounts = await OpenAccountsAsync(survivor, 12);
+        await BothConsumeAsync(victim, survivor);
+
+        await using (var load = new DepositLoad([victim, survivor], accounts))
+        {
+            await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= 300, TimeSpan.FromSeconds(60));
+            var untilKill = load.Acknowledged.Count;
+            victim.Kill();
+            var sinceKill = Stopwatch.StartNew();
+            using var seen = new HealthSampler(survivor);
+
+            // The survivor takes every command meanwhile, then the models must catch up with all of them.
+            await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= untilKill + 200, TimeSpan.FromSeconds(60));
+            await load.StopAsync();
+            await Eventually.ReturnsAsync(() => EventsNotInQueryModelsAsync(), behind => behind == 0, TimeSpan.FromSeconds(120));
+            var converged = sinceKill.Elapsed;
+            output.WriteLine($"Query models equal the store {converged.TotalSeconds:0.0} s after the kill; {load.Acknowledged.Count} deposits acknowledged.");
+            Assert.True(converged <= Takeover, $"The survivor's query models caught up {converged.TotalSeconds:0.0} s after the kill; the promise is {Takeover.TotalSeconds} s.");
+
+            // While the dead member's partitions waited, /health said so and the lag metric showed them.
+            await seen.StopAsync();
+            Assert.True(seen.DegradedConsumerGroups is not null, "The survivor's /health never reported the stalled consumer groups.");
+            output.WriteLine($"/health said: {seen.DegradedConsumerGroups}");
+            Assert.True(seen.MaxConsumerLag > 0, "The survivor's /metrics never showed a consumer lag for the stalled partitions.");
+        }
+
+        await AssertNothingLostOrDoubledAsync(accounts);
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_under_load_keeps_the_query_models_within_seconds()
+    {
+        var ports = new[] { HostProcess.FreePort(), HostProcess.FreePort() };
+        var hosts = new[] { await HostProcess.StartAsync(Settings, ports[0]), await HostProcess.StartAsync(Settings, ports[1]) };
+        try
+        {
+            var accounts = await OpenAccountsAsync(hosts[1], 12);
+            await BothConsumeAsync(hosts[0], hosts[1]);
+            await using var load = new DepositLoad(hosts, accounts);
+            using var lag = new LagSampler(this);
+            for (var i = 0; i < hosts.Length; i++)
+            {
+                var before = load.Acknowledged.Count;
+                var stopped = await hosts[i].StopAsync();
+                output.WriteLine($"Instance {i + 1} stopped in {stopped.TotalSeconds:0.0} s.");
+                Assert.True(stopped < TimeSpan.FromSeconds(10), $"A graceful stop took {stopped.TotalSeconds:0.0} s.");
+                await hosts[i].DisposeAsync();
+                hosts[i] = await HostProcess.StartAsync(Settings, ports[i]);
+                await BothConsumeAsync(hosts[0], hosts[1]);
+                await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= before + 200, TimeSpan.FromSeconds(60));
+            }
+
+            await load.StopAsync();
+            await Eventually.ReturnsAsync(() => EventsNotInQueryModelsAsync(), behind => behind == 0, TimeSpan.FromSeconds(120));
+            var worst = await lag.StopAsync();
+
+            output.WriteLine($"Oldest event not yet in a query model during the restarts: {worst.TotalSeconds:0.0} s.");
+            Assert.True(worst < TimeSpan.FromSeconds(6), $"An event waited {worst.TotalSeconds:0.0} s for the query models during the rolling restart.");
+            await AssertNothingLostOrDoubledAsync(accounts);
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<List<Guid>> OpenAccountsAsync(HostProcess host, int count)
+    {
+        using var client = host.CreateClient();
+        var accounts = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            accounts.Add(await client.OpenAccountAsync("EUR", initialDeposit: 100m));
+        }
+
+        return accounts;
+    }
+
+    /// <summary>Both instances are members of both groups for both topics, joined and each holding partitions of each.</summary>
+    private static async Task BothConsumeAsync(HostProcess first, HostProcess second)
+    {
+        foreach (var host in new[] { first, second })
+        {
+            using var client = host.CreateClient();
+            await Eventually.ReturnsAsync(
+                async () => (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups"),
+                groups => groups.GetProperty("status").GetString() == "Healthy"
+                    && HeldPartitions().Matches(groups.GetProperty("description").GetString()!) is { Count: 4 } held
+                    && held.All(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) > 0),
+                TimeSpan.FromSeconds(60));
+        }
+    }
+
+    [GeneratedRegex(@"(\d+) partition\(s\) of \w+ in \w+")]
+    private static partial Regex HeldPartitions();
+
+    /// <summary>Events of account streams that the accounts' or the customers' query models do not hold yet.</summary>
+    private Task<long> EventsNotInQueryModelsAsync() => Database.ScalarAsync<long>(
+        """
+        SELECT count(*) FROM bank.mt_streams s
+        WHERE EXISTS (SELECT 1 FROM bank.mt_events e WHERE e.stream_id = s.id AND e.type = 'AccountOpened')
+          AND (NOT EXISTS (SELECT 1 FROM accounts.mt_doc_accountview v WHERE v.id = s.id AND v.mt_version = s.version)
+            OR NOT EXISTS (SELECT 1 FROM customers.mt_doc_customeraccount c WHERE c.id = s.id AND c.mt_version = s.version))
+        """);
+
+    /// <summary>Seconds since the oldest committed account event that a query model does not hold yet was committed.</summary>
+    private Task<double> OldestEventNotInQueryModelsAsync() => Database.ScalarAsync<double>(
+        """
+        SELECT coalesce(extract(epoch FROM now() - min(e.timestamp)), 0)::float8
+        FROM bank.mt_events e
+        LEFT JOIN accounts.mt_doc_accountview v ON v.id = e.stream_id
+        LEFT JOIN customers.mt_doc_customeraccount c ON c.id = e.stream_id
+        WHERE e.type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn')
+          AND (e.version > coalesce(v.mt_version, 0) OR e.version > coalesce(c.mt_version, 0))
+        """);
+
+    /// <summary>The models equal the event store (verify), and each account's balance is its deposits, each counted once.</summary>
+    private async Task AssertNothingLostOrDoubledAsync(IReadOnlyList<Guid> accounts)
+    {
+        var (exitCode, verify) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, verify);
+        foreach (var account in accounts)
+        {
+            var deposited = await Database.ScalarAsync<decimal>(
+                $"SELECT coalesce(sum((data->>'amount')::numeric), 0) FROM bank.mt_events WHERE stream_id = '{account}' AND type = 'MoneyDeposited'");
+            var shown = await Database.ScalarAsync<decimal>($"SELECT (data->>'balance')::numeric FROM accounts.mt_doc_accountview WHERE id = '{account}'");
+            Assert.Equal(deposited, shown);
+        }
+    }
+
+    /// <summary>Deposits of 1 EUR spread over the instances' APIs, about 100 a second, until stopped.</summary>
+    private sealed class DepositLoad : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _running;
+
+        public DepositLoad(IReadOnlyList<HostProcess> hosts, IReadOnlyList<Guid> accounts) =>
+            _running = Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() => RunAsync(hosts, accounts, worker))));
+
+        public ConcurrentBag<Guid> Acknowledged { get; } = [];
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _running;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _stop.Dispose();
+        }
+
+        private async Task RunAsync(IReadOnlyList<HostProcess> hosts, IReadOnlyList<Guid> accounts, int worker)
+        {
+            var random = new Random(worker);
+            var clients = new Dictionary<Uri, HttpClient>();
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var host = hosts[random.Next(hosts.Count)];
+                    if (!clients.TryGetValue(host.Address, out var client))
+                    {
+                        client = clients[host.Address] = host.CreateClient();
+                    }
+
+                    var account = accounts[random.Next(accounts.Count)];
+                    try
+                    {
+                        var response = await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1, currency = "EUR" });
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            Acknowledged.Add(account);
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        // That instance is down: it may or may not have committed this deposit.
+                    }
+
+                    await Task.Delay(40);
+                }
+            }
+            finally
+            {
+                foreach (var client in clients.Values)
+                {
+                    client.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>Polls an instance's /health and /metrics: what it said about its consumer groups.</summary>
+    private sealed class HealthSampler : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _running;
+
+        public HealthSampler(HostProcess host) => _running = Task.Run(() => RunAsync(host));
+
+        public string? DegradedConsumerGroups { get; private set; }
+
+        public long MaxConsumerLag { get; private set; }
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _running;
+        }
+
+        public void Dispose() => _stop.Dispose();
+
+        private async Task RunAsync(HostProcess host)
+        {
+            using var client = host.CreateClient();
+            while (!_stop.IsCancellationRequested)
+            {
+                var groups = (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups");
+                if (groups.GetProperty("status").GetString() == "Degraded")
+                {
+                    DegradedConsumerGroups ??= groups.GetProperty("description").GetString();
+                }
+
+                var metrics = await client.GetStringAsync("/metrics");
+                foreach (var line in metrics.Split('\n').Where(l => l.StartsWith("bank_consumer_lag{", StringComparison.Ordinal)))
+                {
+                    MaxConsumerLag = Math.Max(MaxConsumerLag, long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+                }
+
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    /// <summary>The worst age, sampled four times a second, of the oldest event the query models did not hold yet.</summary>
+    private sealed class LagSampler : IDisposable
+    {
+
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<TimeSpan> _running;
+
+        public LagSampler(TakeoverTests test) => _running = Task.Run(() => RunAsync(test));
+
+        public async Task<TimeSpan> StopAsync()
+        {
+            await _stop.CancelAsync();
+            return await _running;
+        }
+
+        public void Dispose() => _stop.Dispose();
+
+        private async Task<TimeSpan> RunAsync(TakeoverTests test)
+        {
+            var worst = TimeSpan.Zero;
+            while (!_stop.IsCancellationRequested)
+            {
+                var oldest = TimeSpan.FromSeconds(await test.OldestEventNotInQueryModelsAsync());
+                worst = oldest > worst ? oldest : worst;
+                await Task.Delay(250);
+            }
+
+            return worst;
+        }
+    }
+}
