@@ -14,6 +14,13 @@ if (args is [QueryModelCommands.Verify or QueryModelCommands.Rebuild, ..])
     return await QueryModelCommands.RunAsync(args);
 }
 
+// Settings may follow as --Key=value; anything else is a mistyped command, which must not start the server.
+if (args is [var unknown, ..] && !unknown.StartsWith('-'))
+{
+    Console.Error.WriteLine($"Unknown command '{unknown}'. Usage: Bank.Host [verify | rebuild [customers|accounts] | kafka-broker [--port N] [--partitions N]] [--Key=value ...]");
+    return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebConventions.MaxRequestBodyBytes);
@@ -24,6 +31,12 @@ builder.Services.AddBankHealthChecks(builder.Configuration);
 builder.Services.AddBankTelemetry(builder.Configuration);
 
 var app = builder.Build();
+
+if (Configuration.Problem(app.Services) is { } problem)
+{
+    Console.Error.WriteLine(problem);
+    return 1;
+}
 
 app.UseApiConventions();
 app.MapOpenApi();

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Bank.BuildingBlocks.Money;
 
 /// <summary>
@@ -8,7 +10,8 @@ public sealed class ExchangeRatesOptions
 {
     public const string SectionName = "ExchangeRates";
 
-    public Dictionary<string, decimal> Rates { get; init; } = [];
+    /// <summary>Rates by currency code, as configured (text, so a value that is not a number can be named).</summary>
+    public Dictionary<string, string> Rates { get; init; } = [];
 }
 
 public sealed class ExchangeRates
@@ -31,28 +34,33 @@ public sealed class ExchangeRates
         _unitsPerReference = new Dictionary<Currency, decimal>(unitsPerReference);
     }
 
+    /// <summary>The configured rates; an unknown currency, or a missing or non-positive rate, names the key and the value.</summary>
     public static ExchangeRates FromOptions(ExchangeRatesOptions options)
     {
         var rates = new Dictionary<Currency, decimal>();
-        foreach (var (code, rate) in options.Rates)
+        foreach (var (code, text) in options.Rates)
         {
+            var setting = $"{ExchangeRatesOptions.SectionName}:Rates:{code}={text}";
             if (!Currencies.TryParse(code, out var currency))
             {
-                throw new InvalidOperationException(
-                    $"ExchangeRates:Rates has an unknown currency '{code}'. Known: {Currencies.Names}.");
+                throw new InvalidOperationException($"{setting}: '{code}' is not a currency of the bank ({Currencies.Names}).");
+            }
+
+            if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var rate) || rate <= 0)
+            {
+                throw new InvalidOperationException($"{setting}: a rate must be a positive number, such as 1.08.");
             }
 
             rates[currency] = rate;
         }
 
-        try
+        if (Currencies.All.Where(c => !rates.ContainsKey(c)).ToList() is { Count: > 0 } missing)
         {
-            return new ExchangeRates(rates);
+            throw new InvalidOperationException(
+                $"{ExchangeRatesOptions.SectionName}:Rates has no rate for {string.Join(", ", missing)}: each of {Currencies.Names} needs one.");
         }
-        catch (ArgumentException e)
-        {
-            throw new InvalidOperationException($"ExchangeRates:Rates is incomplete: {e.Message}", e);
-        }
+
+        return new ExchangeRates(rates);
     }
 
     /// <summary>The rate that converts an amount in <paramref name="from"/> into <paramref name="to"/>.</summary>

@@ -6,29 +6,30 @@ namespace Bank.BuildingBlocks.Money;
 
 public static class MoneySetup
 {
-    /// <summary>Binds <c>ExchangeRates:Rates</c> and refuses to start when a currency lacks a positive rate.</summary>
+    /// <summary>Binds <c>ExchangeRates:Rates</c> and refuses to start on an unknown currency or a missing or non-positive rate.</summary>
     public static IServiceCollection AddExchangeRates(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ExchangeRatesOptions>()
             .Bind(configuration.GetSection(ExchangeRatesOptions.SectionName))
-            .Validate(
-                options => options.Rates.Count > 0 && TryBuild(options),
-                $"{ExchangeRatesOptions.SectionName}:Rates needs a positive rate for each of {Currencies.Names}.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExchangeRatesOptions>, RatesValidation>();
         services.AddSingleton(provider => ExchangeRates.FromOptions(provider.GetRequiredService<IOptions<ExchangeRatesOptions>>().Value));
         return services;
     }
 
-    private static bool TryBuild(ExchangeRatesOptions options)
+    private sealed class RatesValidation : IValidateOptions<ExchangeRatesOptions>
     {
-        try
+        public ValidateOptionsResult Validate(string? name, ExchangeRatesOptions options)
         {
-            ExchangeRates.FromOptions(options);
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
+            try
+            {
+                ExchangeRates.FromOptions(options);
+                return ValidateOptionsResult.Success;
+            }
+            catch (InvalidOperationException e)
+            {
+                return ValidateOptionsResult.Fail(e.Message);
+            }
         }
     }
 }

@@ -17,9 +17,8 @@ internal static class KafkaSetup
     {
         services.AddOptions<KafkaOptions>()
             .Bind(configuration.GetSection(KafkaOptions.SectionName))
-            .Validate(o => o.Partitions > 0 && o.ReplicationFactor > 0, "Kafka:Partitions and Kafka:ReplicationFactor must be positive.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.TopicPrefix), "Kafka:TopicPrefix must not be empty.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
         services.ConfigureMarten(options => options.Schema.For<ConsumerPosition>().DatabaseSchemaName(EventStoreSetup.SchemaName));
         services.AddSingleton<KafkaCluster>();
         services.AddSingleton<IEventBroadcaster, KafkaEventBroadcaster>();
@@ -42,6 +41,31 @@ internal static class KafkaSetup
         foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
         {
             services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<KafkaModuleConsumer>(provider, module));
+        }
+    }
+
+    /// <summary>Each bad setting named with its value.</summary>
+    private sealed class KafkaOptionsValidation : IValidateOptions<KafkaOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, KafkaOptions options)
+        {
+            var failures = new List<string>();
+            if (options.Partitions <= 0)
+            {
+                failures.Add($"{KafkaOptions.SectionName}:Partitions={options.Partitions}: must be positive.");
+            }
+
+            if (options.ReplicationFactor <= 0)
+            {
+                failures.Add($"{KafkaOptions.SectionName}:ReplicationFactor={options.ReplicationFactor}: must be positive.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.TopicPrefix))
+            {
+                failures.Add($"{KafkaOptions.SectionName}:TopicPrefix must not be empty.");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 

@@ -7,7 +7,7 @@ public sealed class ExchangeRatesTests
 {
     private static readonly ExchangeRates Rates = ExchangeRates.FromOptions(new ExchangeRatesOptions
     {
-        Rates = new() { ["EUR"] = 1m, ["usd"] = 1.08m, ["CAD"] = 1.47m },
+        Rates = new() { ["EUR"] = "1", ["usd"] = "1.08", ["CAD"] = "1.47" },
     });
 
     [Fact]
@@ -28,20 +28,31 @@ public sealed class ExchangeRatesTests
     public void A_missing_currency_is_a_configuration_error()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = 1m, ["USD"] = 1.1m } }));
+            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = "1", ["USD"] = "1.1" } }));
 
         Assert.Contains("CAD", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void An_unknown_currency_is_a_configuration_error() =>
-        Assert.Throws<InvalidOperationException>(() =>
-            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = 1m, ["USD"] = 1m, ["CAD"] = 1m, ["GBP"] = 1m } }));
+    public void An_unknown_currency_is_a_configuration_error_naming_it()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = "1", ["USD"] = "1", ["CAD"] = "1", ["GBP"] = "0.85" } }));
 
-    [Fact]
-    public void A_rate_of_zero_is_a_configuration_error() =>
-        Assert.Throws<InvalidOperationException>(() =>
-            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = 1m, ["USD"] = 0m, ["CAD"] = 1m } }));
+        Assert.Equal("ExchangeRates:Rates:GBP=0.85: 'GBP' is not a currency of the bank (EUR, CAD, USD).", error.Message);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("abc")]
+    public void A_rate_that_is_not_a_positive_number_is_a_configuration_error_naming_it(string rate)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = "1", ["USD"] = rate, ["CAD"] = "1" } }));
+
+        Assert.StartsWith($"ExchangeRates:Rates:USD={rate}: a rate must be a positive number", error.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData("eur", Currency.EUR)]
