@@ -34,9 +34,11 @@ internal static class StandaloneKafkaBroker
 
         using var broker = EmbeddedKafkaBroker.Start(port: port);
         var options = new KafkaOptions();
-        foreach (var aggregateType in new[] { CustomerEvents.AggregateType, AccountEvents.AggregateType })
+        // The broker holds the cluster, so it creates the product's topics: hosts find them at once.
+        foreach (var topic in new[] { CustomerEvents.AggregateType, AccountEvents.AggregateType }.Select(options.TopicFor))
         {
-            broker.CreateTopic(options.TopicFor(aggregateType), partitions);
+            broker.CreateTopic(topic, partitions);
+            broker.CreateTopic(options.DeadLetterTopicFor(topic), partitions);
         }
 
         Console.WriteLine($"Embedded Kafka broker listening on {broker.BootstrapServers}");

@@ -21,6 +21,7 @@ internal sealed class BrokerLossRefill(
     EventTypeRegistry eventTypes,
     ModuleConsumerRegistry modules,
     IEventBroadcaster broadcaster,
+    ConsumerGroupState kafka,
     ILogger<BrokerLossRefill> logger) : IBrokerLossRefill, IDisposable
 {
     private const int PageSize = 10000;
@@ -40,7 +41,8 @@ internal sealed class BrokerLossRefill(
 
     public async Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, CancellationToken cancellationToken)
     {
-        if (DateTime.UtcNow < _nextCheck)
+        // Nothing to see while Kafka is known to be away, and reading sizes would block each pass (and a stop) for seconds.
+        if (DateTime.UtcNow < _nextCheck || kafka.Unreachable is not null)
         {
             return;
         }

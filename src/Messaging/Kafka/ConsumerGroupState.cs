@@ -17,7 +17,7 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
 
     private readonly ConcurrentDictionary<(string Group, string Topic), Member> _members = new();
     private readonly ConcurrentDictionary<(string Group, string Topic, int Partition), PartitionLag> _partitions = new();
-    private volatile string? _unreachable;
+    private volatile string? _unreachable = "no answer yet";
 
     /// <summary>The reason the last look at the groups failed, or null when it succeeded.</summary>
     public string? Unreachable => _unreachable;
@@ -65,6 +65,11 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
     /// <summary>Why a group is not consuming all it should right now; empty when every group is.</summary>
     public IReadOnlyList<string> Problems()
     {
+        if (_unreachable is { } reason)
+        {
+            return [$"Kafka is unreachable ({reason}), so the consumer groups cannot be seen"];
+        }
+
         var now = clock.GetUtcNow();
         var problems = _members
             .Where(m => m.Value.JoinState != "steady")

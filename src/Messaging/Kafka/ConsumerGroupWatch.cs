@@ -23,14 +23,18 @@ internal sealed class ConsumerGroupWatch(
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
+    private bool _failing;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var log = new KafkaLog(logger);
         using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()))
-            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
+            .SetLogHandler((_, message) => log.Write(message))
             .Build();
         using var timer = new PeriodicTimer(Interval);
         try
         {
+            await cluster.TopicsReady.WaitAsync(stoppingToken);
             do
             {
                 await ObserveAsync(admin, stoppingToken);
@@ -45,7 +49,6 @@ internal sealed class ConsumerGroupWatch(
 
     private async Task ObserveAsync(IAdminClient admin, CancellationToken cancellationToken)
     {
-        var wasUnreachable = state.Unreachable is not null;
         try
         {
             var metadata = await Task.Run(() => admin.GetMetadata(MetadataTimeout), cancellationToken);
@@ -78,8 +81,9 @@ internal sealed class ConsumerGroupWatch(
                 metrics.ConsumerLag(group.Group, observed.ToDictionary(p => (p.Topic, p.Value), p => Math.Max(0, p.End - Math.Max(p.Committed, 0))));
             }
 
-            if (wasUnreachable)
+            if (_failing)
             {
+                _failing = false;
                 logger.LogInformation("Kafka is reachable again: consumer groups are watched");
             }
         }
@@ -92,8 +96,9 @@ internal sealed class ConsumerGroupWatch(
     private void Failed(string reason)
     {
         // Logged when it starts failing, not every two seconds after.
-        if (state.Unreachable is null)
+        if (!_failing)
         {
+            _failing = true;
             logger.LogWarning("Cannot read the consumer groups' offsets from Kafka: {Reason}", reason);
         }
 

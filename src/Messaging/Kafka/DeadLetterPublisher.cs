@@ -23,13 +23,15 @@ internal sealed class DeadLetterPublisher : IDisposable
         _metrics = metrics;
         _options = options.Value;
         _logger = logger;
+        var log = new KafkaLog(logger);
         _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientProperties())
         {
             EnableIdempotence = true,
             Acks = Acks.All,
             ClientId = "bank-dead-letters",
         })
-            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
+            .SetLogHandler((_, message) => log.Write(message))
+            .SetErrorHandler((_, error) => log.Error("Kafka dead-letter producer", error))
             .Build();
     }
 

@@ -15,11 +15,15 @@ internal sealed class KafkaCluster : IDisposable
     private readonly KafkaOptions _options;
     private readonly EmbeddedKafkaBroker? _embedded;
     private readonly ILogger<KafkaCluster> _logger;
+    // One for every admin client made here, so that retries against an unreachable cluster are throttled together.
+    private readonly KafkaLog _adminLog;
+    private readonly TaskCompletionSource _topicsReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public KafkaCluster(IOptions<KafkaOptions> options, ILogger<KafkaCluster> logger)
     {
         _options = options.Value;
         _logger = logger;
+        _adminLog = new KafkaLog(logger);
         if (_options.UsesEmbeddedBroker)
         {
             _embedded = EmbeddedKafkaBroker.Start();
@@ -41,41 +45,54 @@ internal sealed class KafkaCluster : IDisposable
     public Dictionary<string, string> ClientProperties() =>
         new(_options.Client, StringComparer.Ordinal) { ["bootstrap.servers"] = BootstrapServers };
 
-    /// <summary>Creates the topics that are missing. A cluster that refuses the admin API gets a warning and auto-creation.</summary>
-    public async Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken)
+    /// <summary>Completes once the product's topics exist (or were left to the cluster's auto-creation).</summary>
+    public Task TopicsReady => _topicsReady.Task;
+
+    /// <summary>
+    /// Creates the topics that are missing; false when Kafka cannot be reached, to be tried again. A cluster that refuses
+    /// the admin API gets a warning and auto-creation.
+    /// </summary>
+    public async Task<bool> EnsureTopicsAsync(IReadOnlyCollection<string> topics, CancellationToken cancellationToken)
     {
-        var wanted = topics.Distinct(StringComparer.Ordinal).ToList();
         if (_embedded is not null)
         {
-            foreach (var topic in wanted)
+            foreach (var topic in topics)
             {
                 _embedded.CreateTopic(topic, _options.Partitions);
             }
 
-            return;
+            _topicsReady.TrySetResult();
+            return true;
         }
 
         using var admin = new AdminClientBuilder(new AdminClientConfig(ClientProperties()))
-            .SetLogHandler((_, message) => KafkaLog.Write(_logger, message))
+            .SetLogHandler((_, message) => _adminLog.Write(message))
             .Build();
+        List<string> missing;
         try
         {
-            var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
-            var missing = wanted.Where(topic => metadata.Topics.All(t => t.Topic != topic || t.Error.IsError)).ToList();
-            if (missing.Count == 0)
-            {
-                return;
-            }
+            var metadata = await Task.Run(() => admin.GetMetadata(TimeSpan.FromSeconds(5)), cancellationToken);
+            missing = topics.Where(topic => metadata.Topics.All(t => t.Topic != topic || t.Error.IsError)).ToList();
+        }
+        catch (KafkaException)
+        {
+            return false;
+        }
 
-            await admin.CreateTopicsAsync(
-                missing.Select(topic => new TopicSpecification
-                {
-                    Name = topic,
-                    NumPartitions = _options.Partitions,
-                    ReplicationFactor = _options.ReplicationFactor,
-                }),
-                new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) });
-            _logger.LogInformation("Created Kafka topics {Topics}", string.Join(", ", missing));
+        try
+        {
+            if (missing.Count > 0)
+            {
+                await admin.CreateTopicsAsync(
+                    missing.Select(topic => new TopicSpecification
+                    {
+                        Name = topic,
+                        NumPartitions = _options.Partitions,
+                        ReplicationFactor = _options.ReplicationFactor,
+                    }),
+                    new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) });
+                _logger.LogInformation("Created Kafka topics {Topics}", string.Join(", ", missing));
+            }
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
         {
@@ -84,11 +101,13 @@ internal sealed class KafkaCluster : IDisposable
         catch (KafkaException e)
         {
             _logger.LogWarning(
-                e,
                 "Could not create the Kafka topics {Topics}; relying on the cluster's auto-creation. Reason: {Reason}",
-                string.Join(", ", wanted),
+                string.Join(", ", missing),
                 e.Error.Reason);
         }
+
+        _topicsReady.TrySetResult();
+        return true;
     }
 
     public void Dispose() => _embedded?.Dispose();

@@ -39,6 +39,7 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             return;
         }
 
+        await _cluster.TopicsReady.WaitAsync(cancellationToken);
         if (_fatal)
         {
             // An idempotent producer that hit a fatal error (a broker that forgot it, say) is unusable: start afresh.
@@ -90,8 +91,10 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         return e with { TraceParent = span.Id };
     }
 
-    private IProducer<string, byte[]> CreateProducer() =>
-        new ProducerBuilder<string, byte[]>(new ProducerConfig(_cluster.ClientProperties())
+    private IProducer<string, byte[]> CreateProducer()
+    {
+        var log = new KafkaLog(_logger);
+        return new ProducerBuilder<string, byte[]>(new ProducerConfig(_cluster.ClientProperties())
         {
             EnableIdempotence = true,
             Acks = Acks.All,
@@ -101,13 +104,14 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             // Delivery reports carry only the outcome: the page already has the messages.
             DeliveryReportFields = "status",
         })
-            .SetLogHandler((_, message) => KafkaLog.Write(_logger, message))
+            .SetLogHandler((_, message) => log.Write(message))
             .SetErrorHandler((_, error) =>
             {
                 _fatal |= error.IsFatal;
-                _logger.LogWarning("Kafka producer: {Reason}", error.Reason);
+                log.Error("Kafka producer", error);
             })
             .Build();
+    }
 
     private static Message<string, byte[]> ToMessage(BroadcastEvent e)
     {

@@ -40,10 +40,20 @@ internal sealed class KafkaModuleConsumer(
     // member of both topics could get every events_Account partition and another member none; per topic, each gets its share.
     private async Task ConsumeAsync(string topic, CancellationToken stoppingToken)
     {
+        try
+        {
+            await cluster.TopicsReady.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var config = ConsumerConfig(topic);
+        var log = new KafkaLog(logger);
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
-            .SetLogHandler((_, message) => KafkaLog.Write(logger, message))
-            .SetErrorHandler((_, error) => logger.LogWarning("Kafka consumer group {Group}: {Reason}", _group, error.Reason))
+            .SetLogHandler((_, message) => log.Write(message))
+            .SetErrorHandler((_, error) => log.Error($"Kafka consumer group {_group}", error))
             .SetStatisticsHandler((_, statistics) => groupState.MemberStatistics(_group, topic, statistics))
             .SetPartitionsAssignedHandler((_, partitions) => Log("gets", partitions))
             .SetPartitionsRevokedHandler((_, partitions) => Log("hands over", partitions.Select(p => p.TopicPartition)))

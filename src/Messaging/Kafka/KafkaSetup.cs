@@ -69,15 +69,33 @@ internal static class KafkaSetup
         }
     }
 
-    /// <summary>Creates each aggregate type's topic and its dead-letter topic before anything uses them.</summary>
+    /// <summary>
+    /// Creates each aggregate type's topic and its dead-letter topic, in the background so that the API answers while
+    /// Kafka is away: the relay and the consumer groups wait for <see cref="KafkaCluster.TopicsReady"/>.
+    /// </summary>
     private sealed class KafkaTopicsSetup(KafkaCluster cluster, EventTypeRegistry eventTypes, IOptions<KafkaOptions> options)
-        : IHostedService
+        : BackgroundService
     {
-        public Task StartAsync(CancellationToken cancellationToken) =>
-            cluster.EnsureTopicsAsync(
-                eventTypes.AggregateTypes.Select(options.Value.TopicFor).SelectMany(topic => new[] { topic, options.Value.DeadLetterTopicFor(topic) }),
-                cancellationToken);
+        private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var topics = eventTypes.AggregateTypes
+                .Select(options.Value.TopicFor)
+                .SelectMany(topic => new[] { topic, options.Value.DeadLetterTopicFor(topic) })
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            try
+            {
+                while (!await cluster.EnsureTopicsAsync(topics, stoppingToken))
+                {
+                    await Task.Delay(RetryInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopped before Kafka could be reached.
+            }
+        }
     }
 }
