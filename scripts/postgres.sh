@@ -1,14 +1,35 @@
 #!/usr/bin/env bash
 # Makes sure a local PostgreSQL is installed, running and has the bank's role and database.
-# Idempotent: safe to run on every start. Needs root (or sudo) only for the first install.
+# Idempotent: safe to run on every start. Needs root (or sudo) only to install, start or configure
+# PostgreSQL; once it runs with the bank's role and database, it needs no privileges at all.
 set -euo pipefail
 
 PG_ROLE="${BANK_PG_USER:-bank}"
 PG_PASSWORD="${BANK_PG_PASSWORD:-bank}"
 PG_DATABASE="${BANK_PG_DATABASE:-bank}"
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+# Ready as the bank itself connects: its role, its database, and room for several hosts' connection pools.
+bank_ready() {
+  command -v psql >/dev/null 2>&1 &&
+    PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=3 psql -h 127.0.0.1 -U "$PG_ROLE" -d "$PG_DATABASE" -tAc \
+      "SELECT current_setting('max_connections')::int >= 300" 2>/dev/null | grep -qx t
+}
+if bank_ready; then
+  exit 0
+fi
+
+privileged() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "postgres.sh: setting up PostgreSQL needs root or sudo (to run: $*); run scripts/postgres.sh once as root." >&2
+    exit 1
+  fi
+}
+as_root() { privileged "$@"; }
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else privileged -u postgres "$@"; fi; }
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   echo "Installing PostgreSQL from the distribution's packages..."
@@ -35,7 +56,8 @@ wait_ready() {
 wait_ready
 
 # Several hosts, their connection pools and the test databases need more than the default 100 connections.
-if [ "$(as_postgres psql -tAc 'SHOW max_connections')" -lt 300 ]; then
+connections="$(as_postgres psql -tAc 'SHOW max_connections')"
+if [ "$connections" -lt 300 ]; then
   as_postgres psql -q -c "ALTER SYSTEM SET max_connections = 300"
   as_root pg_ctlcluster "$version" main restart
   wait_ready
