@@ -87,6 +87,7 @@ public static class MessagingSetup
             services.ConfigureMarten((provider, options) => options.Projections.Wakeup = provider.GetRequiredService<RelayWakeup>());
             services.AddSingleton<RelayGate>();
             services.AddHostedService<IdleBrokerLossWatch>();
+            services.AddHostedService<RelayRecovery>();
             // HotCold: exactly one instance relays (a PostgreSQL advisory lock elects it); another takes over when it dies.
             eventStore
                 .AddSubscriptionWithServices<EventRelay>(ServiceLifetime.Singleton, subscription =>

@@ -217,6 +217,33 @@ public sealed class EventRelayTests : IAsyncLifetime
         Assert.Equal(4, messages.Select(m => m.Headers[EventHeaders.EventId]).Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_relay_whose_progress_was_moved_under_it_recovers_by_itself_and_says_so_meanwhile()
+    {
+        await using var host = await StartHostAsync();
+        var client = host.CreateApiClient();
+        var before = await client.OpenAccountAsync("EUR", initialDeposit: 5m);
+        await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account", expected: 2);
+
+        // What another process rewriting the shared progression does: the relay's next store of its progress fails.
+        await _database.ScalarAsync<int>(
+            "WITH moved AS (UPDATE bank.mt_event_progression SET last_seq_id = 1 WHERE name = 'EventRelay:All' RETURNING 1) SELECT count(*)::int FROM moved");
+        var after = await client.OpenAccountAsync("EUR");
+        var deposited = await (await client.PostJsonAsync($"/accounts/{after}/deposits", new { amount = 3m, currency = "EUR" })).JsonAsync();
+        var version = deposited.GetProperty("version").GetInt64();
+
+        var shown = await Eventually.ReturnsAsync(
+            () => client.GetAsync($"/accounts/{after}?minVersion={version}"),
+            response => response.StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(3m, (await shown.JsonAsync()).GetProperty("balance").GetDecimal());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{before}?minVersion=2")).StatusCode);
+        await Eventually.ReturnsAsync(
+            async () => (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("kafka").GetProperty("status").GetString(),
+            status => status == "Healthy",
+            TimeSpan.FromSeconds(30));
+    }
+
     private static StringContent JsonContent(object body) =>
         new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), System.Text.Encoding.UTF8, "application/json");
 

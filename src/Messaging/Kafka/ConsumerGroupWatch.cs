@@ -28,16 +28,22 @@ internal sealed class ConsumerGroupWatch(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var log = new KafkaLog(logger);
-        using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()))
-            .SetLogHandler((_, message) => log.Write(message))
-            .Build();
         using var timer = new PeriodicTimer(Interval);
+        IAdminClient? admin = null;
         try
         {
             await cluster.TopicsReady.WaitAsync(stoppingToken);
             do
             {
-                await ObserveAsync(admin, stoppingToken);
+                admin ??= new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()))
+                    .SetLogHandler((_, message) => log.Write(message))
+                    .Build();
+                if (!await ObserveAsync(admin, stoppingToken))
+                {
+                    // A client whose requests timed out against a restarted broker can keep timing out: start afresh.
+                    admin.Dispose();
+                    admin = null;
+                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -45,9 +51,14 @@ internal sealed class ConsumerGroupWatch(
         {
             // Stopping.
         }
+        finally
+        {
+            admin?.Dispose();
+        }
     }
 
-    private async Task ObserveAsync(IAdminClient admin, CancellationToken cancellationToken)
+    /// <summary>False when the cluster could not be read.</summary>
+    private async Task<bool> ObserveAsync(IAdminClient admin, CancellationToken cancellationToken)
     {
         try
         {
@@ -59,7 +70,7 @@ internal sealed class ConsumerGroupWatch(
             if (metadata.Brokers.Count == 0 || watched.Count == 0)
             {
                 Failed("no broker or none of the topics is known yet");
-                return;
+                return false;
             }
 
             var ends = (await admin.ListOffsetsAsync(
@@ -86,10 +97,13 @@ internal sealed class ConsumerGroupWatch(
                 _failing = false;
                 logger.LogInformation("Kafka is reachable again: consumer groups are watched");
             }
+
+            return true;
         }
         catch (KafkaException e)
         {
             Failed(e.Error.Reason);
+            return false;
         }
     }
 

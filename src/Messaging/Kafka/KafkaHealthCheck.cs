@@ -4,9 +4,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Bank.Messaging.Kafka;
 
 /// <summary>
-/// Kafka's state, answered from what the relay and the <see cref="ConsumerGroupWatch"/> last saw (no network round
-/// trip per call), and degraded (never unhealthy) when Kafka cannot be reached: commands still succeed because the
-/// event store is the source of truth, and the relay catches up later.
+/// Kafka's state and the relay's, answered from what they last saw (no network round trip per call). Degraded when
+/// Kafka cannot be reached or a page keeps failing: commands still succeed because the event store is the source of
+/// truth, and the relay catches up later. Unhealthy when nothing is relayed: this instance's relay stopped, or events
+/// wait with no progress at all.
 /// </summary>
 internal sealed class KafkaHealthCheck(RelayStatus relay, RelayBacklog backlog, ConsumerGroupState groups) : IHealthCheck
 {
@@ -18,6 +19,18 @@ internal sealed class KafkaHealthCheck(RelayStatus relay, RelayBacklog backlog, 
         if (groups.Unreachable is { } reason)
         {
             return HealthCheckResult.Degraded($"Kafka is unreachable ({reason}); events wait in the event store.");
+        }
+
+        if (relay.CurrentStop is { } stop)
+        {
+            return HealthCheckResult.Unhealthy($"The event relay stopped at {stop.At:O} ({stop.Reason}); it is being started again.");
+        }
+
+        if (backlog.Stalled is { } stalled)
+        {
+            return HealthCheckResult.Unhealthy(
+                $"{backlog.Events} committed event(s) have waited {stalled.TotalSeconds:0} s with nothing relayed: " +
+                "no instance relays (Relay:Enabled=false everywhere?) or the relay is stuck.");
         }
 
         if (relay.CurrentFailure is { } failure)

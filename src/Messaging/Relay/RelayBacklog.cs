@@ -15,10 +15,18 @@ internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metric
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    /// <summary>With events waiting and no progress stored for this long, nothing is relaying them.</summary>
+    public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(30);
+
     private long _backlog = -1;
+    private long _relayed = -1;
+    private DateTime? _waitingSince;
 
     /// <summary>The events still to relay at the last reading, or null before the first one.</summary>
     public long? Events => Interlocked.Read(ref _backlog) is >= 0 and var backlog ? backlog : null;
+
+    /// <summary>How long events have waited with no relay progress stored, once that is <see cref="StallAfter"/> or more.</summary>
+    public TimeSpan? Stalled => _waitingSince is { } since && DateTime.UtcNow - since >= StallAfter ? DateTime.UtcNow - since : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,7 +35,9 @@ internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metric
         {
             try
             {
-                var backlog = await ReadAsync(stoppingToken);
+                var (backlog, relayed) = await ReadAsync(stoppingToken);
+                _waitingSince = backlog == 0 ? null : relayed != _relayed ? DateTime.UtcNow : _waitingSince ?? DateTime.UtcNow;
+                _relayed = relayed;
                 Interlocked.Exchange(ref _backlog, backlog);
                 metrics.RelayBacklog(backlog);
             }
@@ -39,15 +49,18 @@ internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metric
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<long> ReadAsync(CancellationToken cancellationToken)
+    private async Task<(long Backlog, long Relayed)> ReadAsync(CancellationToken cancellationToken)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT (SELECT coalesce(max(seq_id), 0) FROM {EventStoreSetup.SchemaName}.mt_events) " +
-            $"- coalesce((SELECT last_seq_id FROM {EventStoreSetup.SchemaName}.mt_event_progression WHERE name = @relay), 0)",
+            $"SELECT (SELECT coalesce(max(seq_id), 0) FROM {EventStoreSetup.SchemaName}.mt_events), " +
+            $"coalesce((SELECT last_seq_id FROM {EventStoreSetup.SchemaName}.mt_event_progression WHERE name = @relay), 0)",
             connection);
         command.Parameters.AddWithValue("relay", $"{EventRelay.SubscriptionName}:All");
-        return Math.Max(0, (long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (committed, relayed) = (reader.GetInt64(0), reader.GetInt64(1));
+        return (Math.Max(0, committed - relayed), relayed);
     }
 }

@@ -7,6 +7,7 @@ internal sealed class RelayStatus(TimeProvider clock)
     private long _lastRelayedPosition;
     private DateTimeOffset? _lastFailureAt;
     private string? _lastError;
+    private (DateTimeOffset At, string Reason)? _stopped;
 
     public long LastRelayedPosition
     {
@@ -31,6 +32,18 @@ internal sealed class RelayStatus(TimeProvider clock)
         }
     }
 
+    /// <summary>When and why this instance's relay stopped, while it has not run again since.</summary>
+    public (DateTimeOffset At, string Reason)? CurrentStop
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stopped;
+            }
+        }
+    }
+
     public void Relayed(long position)
     {
         lock (_lock)
@@ -47,6 +60,22 @@ internal sealed class RelayStatus(TimeProvider clock)
         {
             _lastFailureAt ??= clock.GetUtcNow();
             _lastError = error.Message;
+        }
+    }
+
+    public void Stopped(string reason)
+    {
+        lock (_lock)
+        {
+            _stopped = (_stopped?.At ?? clock.GetUtcNow(), reason);
+        }
+    }
+
+    public void Running()
+    {
+        lock (_lock)
+        {
+            _stopped = null;
         }
     }
 }
