@@ -25,7 +25,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebConventions.MaxRequestBodyBytes);
 builder.Services.AddApiConventions();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(OpenApiConventions.Apply);
 builder.Services.AddBank(builder.Configuration);
 builder.Services.AddBankHealthChecks(builder.Configuration);
 builder.Services.AddBankTelemetry(builder.Configuration);

@@ -42,6 +42,8 @@ public sealed class BadInputTests(BankHost host) : IClassFixture<BankHost>
             """{"amount":10}""",
             """{"firstName":"\u0000","lastName":"x","email":"a@b.c"}""",
             """{"email":"a@b.c"}""",
+            """{"amount":1,"amount":2,"currency":"EUR"}""",
+            """{"amount":1,"currency":"EUR","customerId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","ammount":2}""",
         };
         var data = new TheoryData<string, string>();
         foreach (var endpoint in endpoints)
@@ -108,6 +110,54 @@ public sealed class BadInputTests(BankHost host) : IClassFixture<BankHost>
 
         AssertClientError(response);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("[]", "body", "The request body must be a JSON object with the command's fields.")]
+    [InlineData("42", "body", "The request body must be a JSON object with the command's fields.")]
+    [InlineData("""{"amount":"10","currency":"EUR"}""", "amount", "'amount' must be a JSON number (not a string), such as 10.50, with at most 28 digits.")]
+    [InlineData("""{"amount":1e309,"currency":"EUR"}""", "amount", "'amount' must be a JSON number (not a string), such as 10.50, with at most 28 digits.")]
+    [InlineData("""{"amount":1,"amount":2,"currency":"EUR"}""", "amount", "'amount' appears more than once; send each field once.")]
+    [InlineData("""{"amount":1,"currency":"EUR","ammount":2}""", "ammount", "'ammount' is not a field of this request.")]
+    [InlineData("""{"amount":}""", "body", "The request body is not valid JSON (line 1, byte 11).")]
+    public async Task A_body_of_the_wrong_shape_says_what_is_wrong_with_it(string body, string field, string message)
+    {
+        var before = await host.CountEventsAsync();
+
+        var response = await _client.PostJsonAsync($"/accounts/{ValidId}/deposits", body);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(message, problem.GetProperty("detail").GetString());
+        Assert.Equal(message, problem.GetProperty("errors").GetProperty(field)[0].GetString());
+        Assert.Equal(before, await host.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task An_id_that_is_not_a_guid_is_named_so()
+    {
+        var response = await _client.PostJsonAsync("/accounts", """{"customerId":"abc","currency":"EUR"}""");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("'customerId' must be a GUID, such as 6f9619ff-8b86-d011-b42d-00c04fc964ff.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_size_limit_and_the_content_type_are_spelt_out()
+    {
+        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, "/customers")
+        {
+            Content = new StringContent("{\"firstName\":\"" + new string('a', 100 * 1024) + "\"}", Encoding.UTF8, "application/json"),
+        };
+        tooLarge.Headers.ExpectContinue = true;
+        var large = await (await _client.SendAsync(tooLarge)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("at most 64 KiB", large.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var form = await (await _client.PostAsync("/customers", new StringContent("firstName=Ada", Encoding.UTF8, "application/x-www-form-urlencoded")))
+            .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("'Content-Type: application/json'", form.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var path = await (await _client.PostJsonAsync("/accounts/123/deposits", new { amount = 1m, currency = "EUR" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("'123', is not a GUID", path.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     private static void AssertClientError(HttpResponseMessage response) =>

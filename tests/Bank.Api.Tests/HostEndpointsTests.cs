@@ -20,6 +20,24 @@ public sealed class HostEndpointsTests(BankHost host) : IClassFixture<BankHost>
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_advertises_money_as_decimals_paging_as_integers_and_the_413_and_415_answers()
+    {
+        var document = System.Text.Json.JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.Equal("decimal", schemas.GetProperty("DepositRequest").GetProperty("properties").GetProperty("amount").GetProperty("format").GetString());
+        Assert.Equal("decimal", schemas.GetProperty("DepositResponse").GetProperty("properties").GetProperty("balance").GetProperty("format").GetString());
+        var list = document.GetProperty("paths").GetProperty("/customers").GetProperty("get");
+        foreach (var parameter in list.GetProperty("parameters").EnumerateArray())
+        {
+            Assert.Equal("integer", parameter.GetProperty("schema").GetProperty("type").GetString());
+        }
+
+        var deposit = document.GetProperty("paths").GetProperty("/accounts/{id}/deposits").GetProperty("post").GetProperty("responses");
+        Assert.True(deposit.TryGetProperty("413", out _) && deposit.TryGetProperty("415", out _), deposit.ToString());
+    }
+
+    [Fact]
     public async Task The_interactive_API_reference_is_served()
     {
         var page = await _client.GetAsync("/scalar/");

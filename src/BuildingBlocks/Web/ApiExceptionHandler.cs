@@ -58,37 +58,73 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
     {
         if (FindInner<JsonException>(exception) is { } json)
         {
-            var field = FieldOf(json.Path);
-            var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]>
-            {
-                [field] = [field == "body"
-                    ? "The request body is not valid JSON."
-                    : $"The value of '{field}' is missing, of the wrong type or out of range."],
-            })
+            var (field, message) = Explain(json);
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request body could not be read.",
-                Detail = json.Path is null
-                    ? "The request body is not valid JSON."
-                    : $"Invalid JSON at '{json.Path}'" + (json.LineNumber is { } line ? $" (line {line + 1})." : "."),
+                Detail = message,
             };
-            return problem;
         }
 
+        // 413 and 415 get their title and detail where every problem is written (WebConventions), as when the
+        // framework answers them itself.
         return new ProblemDetails
         {
             Status = exception.StatusCode,
-            Title = exception.StatusCode switch
+            Title = exception.StatusCode is StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType
+                ? null
+                : "The request could not be read.",
+            Detail = exception.StatusCode switch
             {
-                StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-                StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
-                _ => "The request could not be read.",
+                StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType => null,
+                StatusCodes.Status400BadRequest when exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
+                    => "A JSON request body is required: a JSON object with the command's fields.",
+                _ => exception.Message,
             },
-            Detail = exception.StatusCode == StatusCodes.Status400BadRequest && exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
-                ? "A JSON request body is required."
-                : exception.Message,
         };
     }
+
+    /// <summary>The field at fault and what is wrong with it, in words a client can act on.</summary>
+    private static (string Field, string Message) Explain(JsonException json)
+    {
+        var field = FieldOf(json.Path);
+        var message = json.Message;
+        if (message.StartsWith("Duplicate property", StringComparison.Ordinal) && QuotedName(message) is { } duplicate)
+        {
+            return (Problems.Truncate(duplicate), $"'{Problems.Truncate(duplicate)}' appears more than once; send each field once.");
+        }
+
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) && QuotedName(message) is { } unknown)
+        {
+            return (Problems.Truncate(unknown), $"'{Problems.Truncate(unknown)}' is not a field of this request.");
+        }
+
+        if (message.Contains("could not be converted to", StringComparison.Ordinal))
+        {
+            if (field == "body")
+            {
+                return (field, "The request body must be a JSON object with the command's fields.");
+            }
+
+            // The outer message names the request type; the inner one says what the field's value could not be.
+            var reason = json.InnerException?.Message ?? "";
+            return (field, reason switch
+            {
+                _ when reason.Contains("Guid", StringComparison.Ordinal) => $"'{field}' must be a GUID, such as 6f9619ff-8b86-d011-b42d-00c04fc964ff.",
+                _ when reason.Contains("as a number", StringComparison.Ordinal) || reason.Contains("Decimal", StringComparison.Ordinal)
+                    => $"'{field}' must be a JSON number (not a string), such as 10.50, with at most 28 digits.",
+                _ when reason.Contains("as a string", StringComparison.Ordinal) => $"'{field}' must be a string.",
+                _ when reason.Contains("as a boolean", StringComparison.Ordinal) => $"'{field}' must be true or false.",
+                _ => $"'{field}' has the wrong type.",
+            });
+        }
+
+        return ("body", $"The request body is not valid JSON{(json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "")}.");
+    }
+
+    private static string? QuotedName(string message) =>
+        message.IndexOf('\'') is >= 0 and var start && message.IndexOf('\'', start + 1) is > 0 and var end ? message[(start + 1)..end] : null;
 
     /// <summary>"$.amount" becomes "amount", "$.owner.name" becomes "owner.name"; the root becomes "body".</summary>
     private static string FieldOf(string? jsonPath)

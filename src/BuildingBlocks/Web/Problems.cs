@@ -26,6 +26,7 @@ public static class Problems
     public static IResult InvalidId(string field, string value) =>
         TypedResults.ValidationProblem(
             new Dictionary<string, string[]> { [field] = [$"'{Truncate(value)}' is not a valid id (expected a GUID)."] },
+            detail: $"The {field} in the path, '{Truncate(value)}', is not a GUID such as 6f9619ff-8b86-d011-b42d-00c04fc964ff.",
             title: "The request is invalid.");
 
     /// <summary>"Account not found." / "There is no account with id …."</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,17 +14,37 @@ public static class WebConventions
     /// <summary>Problem details for every error, with errors of the client never answered with a 5xx.</summary>
     public static IServiceCollection AddApiConventions(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = SpellOutLimits);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<JsonOptions>(options =>
         {
             // Numbers must be JSON numbers: "amount": "10" is a client error, not a silent conversion.
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             options.SerializerOptions.MaxDepth = 16;
+            // {"amount":1,"amount":2} must not deposit 2 silently, and a misspelt field must not be ignored.
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
         });
         // Bad request bodies throw, so the exception handler can answer them with problem+json.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
+    }
+
+    // The two likeliest first mistakes with curl, whoever answers them (the framework or the exception handler).
+    private static void SpellOutLimits(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        switch (problem.Status)
+        {
+            case StatusCodes.Status413PayloadTooLarge:
+                problem.Title = "The request body is too large.";
+                problem.Detail ??= $"A request body may hold at most {MaxRequestBodyBytes / 1024} KiB; every command fits in far less.";
+                break;
+            case StatusCodes.Status415UnsupportedMediaType:
+                problem.Title = "The request body must be JSON.";
+                problem.Detail ??= "Send the body as JSON with the header 'Content-Type: application/json' (curl: -H 'Content-Type: application/json').";
+                break;
+        }
     }
 
     public static WebApplication UseApiConventions(this WebApplication app)

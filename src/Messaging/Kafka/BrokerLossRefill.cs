@@ -39,10 +39,10 @@ internal sealed class BrokerLossRefill(
     private Dictionary<string, long>? _lastSizes;
     private DateTime _nextCheck = DateTime.MinValue;
 
-    public async Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, CancellationToken cancellationToken)
+    public async Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, bool idle, CancellationToken cancellationToken)
     {
-        // Nothing to see while Kafka is known to be away, and reading sizes would block each pass (and a stop) for seconds.
-        if (DateTime.UtcNow < _nextCheck || kafka.Unreachable is not null)
+        // Reading sizes from a broker that is away blocks for seconds, and a stop with it: idle looks wait for its return.
+        if (DateTime.UtcNow < _nextCheck || (idle && kafka.Unreachable is not null))
         {
             return;
         }
@@ -50,6 +50,9 @@ internal sealed class BrokerLossRefill(
         _nextCheck = DateTime.UtcNow + CheckInterval;
         if (await Task.Run(TopicSizes, cancellationToken) is not { } sizes)
         {
+            // Unreadable now: the very next call looks again, so that a broker back from a restart is looked at
+            // before anything new is published to it.
+            _nextCheck = DateTime.MinValue;
             return;
         }
 

@@ -52,7 +52,7 @@ internal sealed class EventRelay : SubscriptionBase
             try
             {
                 // What a broker lost is sent again before anything newer, to keep each key's order.
-                await _refill.RefillIfLostAsync(operations, page.SequenceFloor, cancellationToken);
+                await _refill.RefillIfLostAsync(operations, page.SequenceFloor, idle: false, cancellationToken);
                 await _broadcaster.PublishAsync(events, cancellationToken);
                 _status.Relayed(page.SequenceCeiling);
                 if (attempt > 1)

@@ -11,15 +11,16 @@ internal interface IBrokerLossRefill
 {
     /// <summary>
     /// Checks (at most every few seconds) whether the broker lost messages relayed up to <paramref name="relayedUpTo"/>,
-    /// and sends them again if so, reading them through <paramref name="session"/>.
+    /// and sends them again if so, reading them through <paramref name="session"/>. An <paramref name="idle"/> look
+    /// (no relay pass) is skipped while the broker is known to be away: the next pass looks before it publishes.
     /// </summary>
-    Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, CancellationToken cancellationToken);
+    Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, bool idle, CancellationToken cancellationToken);
 }
 
 /// <summary>A transport that cannot lose what it was given, or that nothing could refill (in memory).</summary>
 internal sealed class NoBrokerLossRefill : IBrokerLossRefill
 {
-    public Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, bool idle, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>One relay pass or refill at a time in this instance.</summary>

@@ -33,7 +33,7 @@ internal sealed class IdleBrokerLossWatch(
                 {
                     var relayed = await store.Advanced.ProjectionProgressFor(new ShardName(EventRelay.SubscriptionName, ShardName.All, 1, null), token: stoppingToken);
                     await using var session = store.QuerySession();
-                    await refill.RefillIfLostAsync(session, relayed, stoppingToken);
+                    await refill.RefillIfLostAsync(session, relayed, idle: true, stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
