@@ -21,7 +21,8 @@ internal static class QueryModelCommands
     {
         var command = args[0];
         var module = args.Length > 1 && !args[1].StartsWith('-') ? args[1] : null;
-        await using var live = BuildServices(args.Skip(module is null ? 1 : 2).ToArray(), connectionString: null);
+        var settings = args.Skip(module is null ? 1 : 2).ToArray();
+        await using var live = BuildServices(settings, connectionString: null);
         var replay = live.GetRequiredService<QueryModelReplay>();
         if (module is not null && !replay.Modules.Contains(module))
         {
@@ -32,23 +33,95 @@ internal static class QueryModelCommands
         var store = live.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var modules = module is null ? replay.Modules : [module];
+        var configuration = live.GetRequiredService<IConfiguration>();
         return command == Rebuild
-            ? await RebuildAsync(replay, store, modules)
-            : await VerifyAsync(args, live.GetRequiredService<IConfiguration>(), store, replay, modules);
+            ? await RebuildAsync(settings, configuration, store, replay, modules)
+            : await VerifyAsync(settings, configuration, store, replay, modules);
     }
 
-    private static async Task<int> RebuildAsync(QueryModelReplay replay, IDocumentStore store, IReadOnlyList<string> modules)
+    /// <summary>
+    /// Rebuilds aside and swaps, so that readers never see a missing or an older document: the module's query models
+    /// are replayed into a scratch database, then written over the live ones in one transaction per document type,
+    /// each only where the live one is older or differs at the same version (consumers of a running host may have
+    /// moved it further meanwhile). Live documents derived from no event are removed, unless events committed after
+    /// the replay's last position made them.
+    /// </summary>
+    private static async Task<int> RebuildAsync(
+        string[] settings, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
     {
-        var last = await QueryModelReplay.LastPositionAsync(store, CancellationToken.None);
-        foreach (var module in modules)
+        var last = await QueryModelReplay.LastPositionAsync(liveStore, CancellationToken.None);
+        return await WithScratchDatabaseAsync(settings, configuration, async (scratchStore, scratchReplay) =>
         {
-            var watch = Stopwatch.StartNew();
-            await replay.ClearAsync(module, CancellationToken.None);
-            var handled = await WithProgressAsync(module, progress => replay.ReplayAsync(module, store, last, progress, CancellationToken.None));
-            Console.WriteLine($"Rebuilt {module}: {handled} events replayed up to position {last} in {watch.Elapsed.TotalSeconds:0.0} s.");
+            foreach (var module in modules)
+            {
+                var watch = Stopwatch.StartNew();
+                var handled = await WithProgressAsync(
+                    $"rebuild {module}", progress => scratchReplay.ReplayAsync(module, liveStore, last, progress, CancellationToken.None));
+                var (written, removed) = (0, 0);
+                foreach (var viewType in liveReplay.ViewTypesOf(module))
+                {
+                    var swapped = await SwapAsync(viewType, liveStore, scratchStore, last);
+                    (written, removed) = (written + swapped.Written, removed + swapped.Removed);
+                }
+
+                Console.WriteLine(
+                    $"Rebuilt {module}: {handled} events replayed up to position {last} in {watch.Elapsed.TotalSeconds:0.0} s; " +
+                    $"{written} document(s) written, {removed} removed.");
+            }
+
+            return 0;
+        });
+    }
+
+    /// <summary>Writes the rebuilt documents of one type over the live ones, and removes the live ones no event derives.</summary>
+    private static async Task<(int Written, int Removed)> SwapAsync(Type viewType, IDocumentStore live, IDocumentStore rebuilt, long last)
+    {
+        var table = live.Options.FindOrResolveDocumentType(viewType).TableName.QualifiedName;
+        await using var source = rebuilt.Storage.Database.CreateConnection();
+        await using var target = live.Storage.Database.CreateConnection();
+        await source.OpenAsync();
+        await target.OpenAsync();
+        await using var transaction = await target.BeginTransactionAsync();
+        await ExecuteAsync(target, $"CREATE TEMP TABLE rebuilt (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP");
+        await using (var reading = await source.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT BINARY)"))
+        await using (var writing = await target.BeginRawBinaryCopyAsync("COPY rebuilt FROM STDIN (FORMAT BINARY)"))
+        {
+            await reading.CopyToAsync(writing);
         }
 
-        return 0;
+        var columns = await ColumnsAsync(target);
+        var written = await ExecuteAsync(
+            target,
+            $"INSERT INTO {table} AS live ({string.Join(", ", columns)}) SELECT {string.Join(", ", columns)} FROM rebuilt " +
+            $"ON CONFLICT (id) DO UPDATE SET ({string.Join(", ", columns)}) = ROW({string.Join(", ", columns.Select(c => "EXCLUDED." + c))}) " +
+            "WHERE live.mt_version < EXCLUDED.mt_version OR (live.mt_version = EXCLUDED.mt_version AND live.data <> EXCLUDED.data)");
+        var removed = await ExecuteAsync(
+            target,
+            $"DELETE FROM {table} AS live WHERE NOT EXISTS (SELECT 1 FROM rebuilt WHERE rebuilt.id = live.id) " +
+            $"AND NOT EXISTS (SELECT 1 FROM {EventStoreSetup.SchemaName}.mt_events e WHERE e.stream_id = live.id AND e.seq_id > {last})");
+        await transaction.CommitAsync();
+        return (written, removed);
+    }
+
+    private static async Task<List<string>> ColumnsAsync(NpgsqlConnection connection)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = 'pg_temp.rebuilt'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            connection);
+        var columns = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>
@@ -57,20 +130,11 @@ internal static class QueryModelCommands
     /// is checked again a few times before it counts, so that a lagging consumer is not reported.
     /// </summary>
     private static async Task<int> VerifyAsync(
-        string[] args, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
+        string[] settings, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
     {
         var last = await QueryModelReplay.LastPositionAsync(liveStore, CancellationToken.None);
-        var liveConnection = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(EventStoreSetup.ConnectionStringName));
-        var scratchName = $"{liveConnection.Database}_verify_{Guid.NewGuid():N}"[..Math.Min(63, liveConnection.Database!.Length + 40)];
-        await ExecuteOnServerAsync(liveConnection, $"CREATE DATABASE \"{scratchName}\"");
-        try
+        return await WithScratchDatabaseAsync(settings, configuration, async (scratchStore, scratchReplay) =>
         {
-            var scratchConnection = new NpgsqlConnectionStringBuilder(liveConnection.ConnectionString) { Database = scratchName };
-            await using var scratch = BuildServices(args.Skip(1).ToArray(), scratchConnection.ConnectionString);
-            var scratchStore = scratch.GetRequiredService<IDocumentStore>();
-            await scratchStore.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            var scratchReplay = scratch.GetRequiredService<QueryModelReplay>();
-
             var differences = new List<string>();
             foreach (var module in modules)
             {
@@ -93,6 +157,23 @@ internal static class QueryModelCommands
                 ? "Query models match the event store."
                 : $"{differences.Count} difference(s) between the query models and the event store.");
             return differences.Count == 0 ? 0 : 1;
+        });
+    }
+
+    /// <summary>A scratch database beside the live one, with the query-model schema, for the length of <paramref name="use"/>.</summary>
+    private static async Task<int> WithScratchDatabaseAsync(
+        string[] settings, IConfiguration configuration, Func<IDocumentStore, QueryModelReplay, Task<int>> use)
+    {
+        var liveConnection = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(EventStoreSetup.ConnectionStringName));
+        var scratchName = $"{liveConnection.Database}_scratch_{Guid.NewGuid():N}"[..Math.Min(63, liveConnection.Database!.Length + 41)];
+        await ExecuteOnServerAsync(liveConnection, $"CREATE DATABASE \"{scratchName}\"");
+        try
+        {
+            var scratchConnection = new NpgsqlConnectionStringBuilder(liveConnection.ConnectionString) { Database = scratchName };
+            await using var scratch = BuildServices(settings, scratchConnection.ConnectionString);
+            var scratchStore = scratch.GetRequiredService<IDocumentStore>();
+            await scratchStore.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            return await use(scratchStore, scratch.GetRequiredService<QueryModelReplay>());
         }
         finally
         {

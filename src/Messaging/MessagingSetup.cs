@@ -47,7 +47,6 @@ public static class MessagingSetup
     {
         services.AddModuleEventHandlers(addModuleConsumers);
         services.AddSingleton(provider => new QueryModelReplay(
-            provider.GetRequiredService<IDocumentStore>(),
             provider.GetRequiredService<EventTypeRegistry>(),
             provider.GetRequiredService<ModuleConsumerRegistry>(),
             provider.GetRequiredService<ModuleEventHandlers>()));

@@ -1,3 +1,4 @@
+using System.Net;
 using Bank.Testing;
 using Xunit;
 
@@ -30,5 +31,62 @@ public sealed class OperatorCommandTests : FaultFixture
         Assert.True(repairedExit == 0, repairedOutput);
         var (againExit, againOutput) = await HostProcess.RunCommandAsync(Settings, "rebuild");
         Assert.True(againExit == 0, againOutput);
+    }
+
+    [Fact]
+    public async Task Readers_never_see_a_missing_or_older_document_while_rebuild_runs_and_orphans_are_removed()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var versions = new Dictionary<Guid, long>();
+        for (var i = 0; i < 20; i++)
+        {
+            var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m + i);
+            versions[account] = 2;
+        }
+
+        var (convergedExit, convergedOutput) = await ConvergeAndVerifyAsync();
+        Assert.True(convergedExit == 0, convergedOutput);
+        var orphan = Guid.NewGuid();
+        await Database.ScalarAsync<int>(
+            $"WITH copied AS (INSERT INTO accounts.mt_doc_accountview (id, data, mt_last_modified, mt_dotnet_type, mt_version) " +
+            $"SELECT '{orphan}', jsonb_set(data, '{{id}}', '\"{orphan}\"'), mt_last_modified, mt_dotnet_type, mt_version " +
+            $"FROM accounts.mt_doc_accountview WHERE id = '{versions.Keys.First()}' RETURNING 1) SELECT count(*)::int FROM copied");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{orphan}")).StatusCode);
+
+        using var stop = new CancellationTokenSource();
+        var seen = new List<string>();
+        var reads = 0;
+        var reader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var (account, version) in versions)
+                {
+                    var response = await client.GetAsync($"/accounts/{account}");
+                    reads++;
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        seen.Add($"{account}: {(int)response.StatusCode}");
+                    }
+                    else if ((await response.JsonAsync()).GetProperty("version").GetInt64() < version)
+                    {
+                        seen.Add($"{account}: older than version {version}");
+                    }
+                }
+            }
+        });
+
+        var (rebuildExit, rebuildOutput) = await HostProcess.RunCommandAsync(Settings, "rebuild");
+        await stop.CancelAsync();
+        await reader;
+
+        Assert.True(rebuildExit == 0, rebuildOutput);
+        Assert.True(reads > versions.Count, $"Only {reads} reads happened during the rebuild.");
+        Assert.True(seen.Count == 0, $"During the rebuild readers saw: {string.Join("; ", seen.Take(10))}");
+        Assert.Contains("1 removed", rebuildOutput, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/accounts/{orphan}")).StatusCode);
+        var (verifyExit, verifyOutput) = await HostProcess.RunCommandAsync(Settings, "verify");
+        Assert.True(verifyExit == 0, verifyOutput);
     }
 }

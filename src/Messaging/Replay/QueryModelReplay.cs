@@ -16,14 +16,12 @@ public sealed class QueryModelReplay
 {
     private const int PageSize = 1000;
 
-    private readonly IDocumentStore _store;
     private readonly EventTypeRegistry _eventTypes;
     private readonly ModuleConsumerRegistry _modules;
     private readonly ModuleEventHandlers _handlers;
 
-    internal QueryModelReplay(IDocumentStore store, EventTypeRegistry eventTypes, ModuleConsumerRegistry modules, ModuleEventHandlers handlers)
+    internal QueryModelReplay(EventTypeRegistry eventTypes, ModuleConsumerRegistry modules, ModuleEventHandlers handlers)
     {
-        _store = store;
         _eventTypes = eventTypes;
         _modules = modules;
         _handlers = handlers;
@@ -39,14 +37,6 @@ public sealed class QueryModelReplay
             .SelectMany(assembly => assembly.GetTypes())
             .Where(type => type is { IsClass: true, IsAbstract: false } && typeof(IVersionedView).IsAssignableFrom(type))
             .ToList();
-
-    public async Task ClearAsync(string module, CancellationToken cancellationToken)
-    {
-        foreach (var viewType in ViewTypesOf(module))
-        {
-            await _store.Advanced.Clean.DeleteDocumentsByTypeAsync(viewType, cancellationToken);
-        }
-    }
 
     /// <summary>The position of the last event in <paramref name="source"/>.</summary>
     public static async Task<long> LastPositionAsync(IDocumentStore source, CancellationToken cancellationToken)
