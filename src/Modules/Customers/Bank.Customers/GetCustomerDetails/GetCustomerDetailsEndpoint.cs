@@ -77,7 +77,7 @@ internal static class GetCustomerDetailsEndpoint
 
     /// <summary>
     /// <c>?accountId=…&amp;minVersion=N</c>: waits until the customer's view of that account shows version N (a
-    /// command's returned version); null when it does, else the problem to answer.
+    /// command's returned version) and the customer's own view exists; null when they do, else the problem to answer.
     /// </summary>
     private static async Task<IResult?> WaitForAccountAsync(
         Guid customerId, string? accountId, string? minVersion, IQuerySession session, QueryModelWaits waits, CancellationToken cancellationToken)
@@ -118,6 +118,13 @@ internal static class GetCustomerDetailsEndpoint
             return Problems.QueryModelBehind("account", account, wanted, shown?.Version ?? 0);
         }
 
-        return shown.CustomerId == customerId ? null : Problems.NotFound("account", account);
+        if (shown.CustomerId != customerId)
+        {
+            return Problems.NotFound("account", account);
+        }
+
+        // The account is the customer's, so the customer exists; its own view comes from another topic and may be later.
+        var customer = await waits.LoadAsync<CustomerDetails>(session, customerId, 1, cancellationToken);
+        return customer is null ? Problems.QueryModelBehind("customer", customerId, 1, 0) : null;
     }
 }
