@@ -22,6 +22,7 @@ internal sealed class BrokerLossRefill(
     ModuleConsumerRegistry modules,
     IEventBroadcaster broadcaster,
     ConsumerGroupState kafka,
+    RelayedOffsets offsets,
     ILogger<BrokerLossRefill> logger) : IBrokerLossRefill, IDisposable
 {
     private const int PageSize = 10000;
@@ -36,19 +37,21 @@ internal sealed class BrokerLossRefill(
             .SetLogHandler((_, _) => { })
             .Build());
 
-    private Dictionary<string, long>? _lastSizes;
+    private Dictionary<TopicPartition, long>? _lastSizes;
     private DateTime _nextCheck = DateTime.MinValue;
 
     public async Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, bool idle, CancellationToken cancellationToken)
     {
+        var wentBack = offsets.WentBack;
         // Reading sizes from a broker that is away blocks for seconds, and a stop with it: idle looks wait for its return.
-        if (DateTime.UtcNow < _nextCheck || (idle && kafka.Unreachable is not null))
+        if (!wentBack && (DateTime.UtcNow < _nextCheck || (idle && kafka.Unreachable is not null)))
         {
             return;
         }
 
         _nextCheck = DateTime.UtcNow + CheckInterval;
-        if (await Task.Run(TopicSizes, cancellationToken) is not { } sizes)
+        var sizes = await Task.Run(TopicSizes, cancellationToken);
+        if (sizes is null && !wentBack)
         {
             // Unreadable now: the very next call looks again, so that a broker back from a restart is looked at
             // before anything new is published to it.
@@ -56,9 +59,9 @@ internal sealed class BrokerLossRefill(
             return;
         }
 
-        var lost = _lastSizes is null
-            ? relayedUpTo > 0 && sizes.Values.Sum() == 0
-            : sizes.Any(size => _lastSizes.TryGetValue(size.Key, out var last) && size.Value < last);
+        var lost = wentBack || offsets.AnyBehind(sizes!) || (_lastSizes is null
+            ? relayedUpTo > 0 && sizes!.Values.Sum() == 0
+            : sizes!.Any(size => _lastSizes.TryGetValue(size.Key, out var last) && size.Value < last));
         if (lost)
         {
             var after = await LowestFinishedPositionAsync(session, cancellationToken);
@@ -67,10 +70,14 @@ internal sealed class BrokerLossRefill(
                 relayedUpTo,
                 after);
             await RelayAgainAsync(session, after, relayedUpTo, cancellationToken);
+            offsets.Refilled();
             sizes = await Task.Run(TopicSizes, cancellationToken) ?? sizes;
         }
 
-        _lastSizes = sizes;
+        if (sizes is not null)
+        {
+            _lastSizes = sizes;
+        }
     }
 
     private async Task RelayAgainAsync(IQuerySession session, long after, long upTo, CancellationToken cancellationToken)
@@ -108,19 +115,20 @@ internal sealed class BrokerLossRefill(
         return lowest == long.MaxValue ? 0 : lowest;
     }
 
-    /// <summary>Messages ever written to each event topic (high watermarks), or null when Kafka cannot be asked.</summary>
-    private Dictionary<string, long>? TopicSizes()
+    /// <summary>Messages ever written to each partition of the event topics (high watermarks), or null when Kafka cannot be asked.</summary>
+    private Dictionary<TopicPartition, long>? TopicSizes()
     {
         try
         {
-            var sizes = new Dictionary<string, long>();
+            var sizes = new Dictionary<TopicPartition, long>();
             foreach (var topic in eventTypes.AggregateTypes.Select(options.Value.TopicFor))
             {
                 var metadata = _admin.Value.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single();
-                sizes[topic] = metadata.Error.IsError
-                    ? 0
-                    : metadata.Partitions.Sum(p =>
-                        _probe.Value.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(5)).High.Value);
+                foreach (var partition in metadata.Error.IsError ? [] : metadata.Partitions)
+                {
+                    var topicPartition = new TopicPartition(topic, partition.PartitionId);
+                    sizes[topicPartition] = _probe.Value.QueryWatermarkOffsets(topicPartition, TimeSpan.FromSeconds(5)).High.Value;
+                }
             }
 
             return sizes;

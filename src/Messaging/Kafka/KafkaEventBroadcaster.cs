@@ -20,12 +20,14 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
 {
     private readonly KafkaOptions _options;
     private readonly KafkaCluster _cluster;
+    private readonly RelayedOffsets _offsets;
     private readonly ILogger<KafkaEventBroadcaster> _logger;
     private IProducer<string, byte[]> _producer;
     private volatile bool _fatal;
 
-    public KafkaEventBroadcaster(KafkaCluster cluster, IOptions<KafkaOptions> options, ILogger<KafkaEventBroadcaster> logger)
+    public KafkaEventBroadcaster(KafkaCluster cluster, IOptions<KafkaOptions> options, RelayedOffsets offsets, ILogger<KafkaEventBroadcaster> logger)
     {
+        _offsets = offsets;
         _options = options.Value;
         _cluster = cluster;
         _logger = logger;
@@ -49,7 +51,7 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             _producer = CreateProducer();
         }
 
-        var pending = new PageDelivery(page.Count);
+        var pending = new PageDelivery(page.Count, _offsets);
         var spans = new List<Activity>();
         try
         {
@@ -137,7 +139,7 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
     }
 
     /// <summary>Counts the delivery reports of one page; the first failure fails the page.</summary>
-    private sealed class PageDelivery(int count)
+    private sealed class PageDelivery(int count, RelayedOffsets offsets)
     {
         private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _remaining = count;
@@ -150,9 +152,13 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             {
                 _completion.TrySetException(new KafkaException(report.Error));
             }
-            else if (Interlocked.Decrement(ref _remaining) == 0)
+            else
             {
-                _completion.TrySetResult();
+                offsets.Acknowledged(report.TopicPartitionOffset);
+                if (Interlocked.Decrement(ref _remaining) == 0)
+                {
+                    _completion.TrySetResult();
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ internal static class KafkaSetup
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
         services.ConfigureMarten(options => options.Schema.For<ConsumerPosition>().DatabaseSchemaName(EventStoreSetup.SchemaName));
         services.AddSingleton<KafkaCluster>();
+        services.AddSingleton<RelayedOffsets>();
         services.AddSingleton<IEventBroadcaster, KafkaEventBroadcaster>();
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<ConsumerGroups>();
