@@ -137,12 +137,25 @@ public sealed class ReadYourWritesAcrossInstancesTests : IAsyncLifetime
     [Fact]
     public async Task A_query_waits_for_a_write_that_another_instance_applies()
     {
-        await using var applying = await BankHost.StartAsync(_database, new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = _broker.BootstrapServers });
+        // As the README advises for hosts sharing a standalone embedded broker.
+        await using var applying = await BankHost.StartAsync(_database, new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = _broker.BootstrapServers,
+            ["Kafka:Consumer:session.timeout.ms"] = "3000",
+            ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+        });
         await using var asking = await BankHost.StartAsync(_database, new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = _broker.BootstrapServers,
             ["Messaging:ConsumersEnabled"] = "false",
         });
+        // The waits promise to see what is applied within QueryModels:MaxWait; first the other instance must be consuming.
+        await Eventually.ReturnsAsync(
+            async () => (await (await applying.CreateApiClient().GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups"),
+            groups => groups.GetProperty("status").GetString() == "Healthy"
+                && groups.GetProperty("description").GetString()!.Contains("holds", StringComparison.Ordinal)
+                && !groups.GetProperty("description").GetString()!.Contains(" 0 partition(s)", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60));
         var client = asking.CreateApiClient();
         var accountId = await client.OpenAccountAsync();
 
