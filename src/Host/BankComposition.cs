@@ -2,6 +2,7 @@ using Bank.Accounts;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.QueryModels;
+using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers;
 using Bank.Messaging;
 
@@ -15,6 +16,7 @@ internal static class BankComposition
         services.AddExchangeRates(configuration);
         var eventStore = services.AddEventStore(configuration);
         services.AddQueryModelWaits(configuration);
+        services.AddIdempotentCommands();
         services.AddCustomersModule(configuration);
         services.AddAccountsModule();
         services.AddEventBroadcasting(configuration, eventStore, bus =>

@@ -31,6 +31,24 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
         where TView : class, IVersionedView =>
         ApplyAsync(id, context.GetEventMetadata().StreamVersion, apply, context.CancellationToken);
 
+    /// <summary>
+    /// Adds the row that the event alone makes (a statement line, say), keyed by the event's id and at its stream
+    /// version: a redelivered event finds its row written already and changes nothing.
+    /// </summary>
+    public void Add<TRow>(ConsumeContext context, Func<EventMetadata, TRow> row)
+        where TRow : class, IVersionedView
+    {
+        var metadata = context.GetEventMetadata();
+        var added = row(metadata);
+        if (added.Id != metadata.EventId || added.Version != metadata.StreamVersion)
+        {
+            throw new InvalidOperationException(
+                $"A {typeof(TRow).Name} added for event {metadata.EventId} at version {metadata.StreamVersion} came out as {added.Id} at {added.Version}.");
+        }
+
+        _views.TryAdd((typeof(TRow), added.Id), new HeldView<TRow>(stored: null) { Current = added, Announced = false });
+    }
+
     /// <summary>Applies the event at <paramref name="version"/> of stream <paramref name="id"/> to its view, when newer.</summary>
     internal async Task ApplyAsync<TView>(Guid id, long version, Func<TView?, long, TView> apply, CancellationToken cancellationToken)
         where TView : class, IVersionedView
@@ -65,7 +83,7 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
             view.Write(session);
         }
 
-        QueryModelChanges.Announce(session, changed.Select(view => (view.ViewName, view.Id)));
+        QueryModelChanges.Announce(session, changed.Where(view => view.Announced).Select(view => (view.ViewName, view.Id)));
 
         await session.SaveChangesAsync(cancellationToken);
         foreach (var view in changed)
@@ -113,6 +131,9 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
 
         bool Changed { get; }
 
+        /// <summary>Whether readers may wait for this view (<see cref="QueryModelWaits"/>); not for rows that only add up.</summary>
+        bool Announced { get; }
+
         void Write(IDocumentSession session);
 
         void Saved();
@@ -125,6 +146,8 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
         public TView? Stored { get; private set; } = stored;
 
         public TView? Current { get; set; } = stored;
+
+        public bool Announced { get; init; } = true;
 
         public string ViewName => typeof(TView).Name;
 

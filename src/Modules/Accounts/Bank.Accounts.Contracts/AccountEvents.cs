@@ -28,6 +28,37 @@ public sealed record MoneyWithdrawn(
     decimal ExchangeRate,
     decimal Balance);
 
+/// <summary>
+/// Money left an account for another one (<see cref="ToAccountId"/>) in the transfer <see cref="TransferId"/>;
+/// the other fields mean what they mean in <see cref="MoneyDeposited"/>: <see cref="OriginalAmount"/> in
+/// <see cref="OriginalCurrency"/> is what the transfer asked for, <see cref="Amount"/> what this account paid.
+/// </summary>
+public sealed record MoneyTransferredOut(
+    Guid AccountId,
+    Guid TransferId,
+    Guid ToAccountId,
+    decimal Amount,
+    string Currency,
+    decimal OriginalAmount,
+    string OriginalCurrency,
+    decimal ExchangeRate,
+    decimal Balance);
+
+/// <summary>
+/// Money arrived in an account from another one (<see cref="FromAccountId"/>) in the transfer <see cref="TransferId"/>;
+/// <see cref="Amount"/> is what this account received, in its own currency.
+/// </summary>
+public sealed record MoneyTransferredIn(
+    Guid AccountId,
+    Guid TransferId,
+    Guid FromAccountId,
+    decimal Amount,
+    string Currency,
+    decimal OriginalAmount,
+    string OriginalCurrency,
+    decimal ExchangeRate,
+    decimal Balance);
+
 /// <summary>The stable names of the Accounts module's events. Never change a name once events carry it.</summary>
 public static class AccountEvents
 {
@@ -39,5 +70,7 @@ public static class AccountEvents
         [typeof(AccountOpened)] = "AccountOpened",
         [typeof(MoneyDeposited)] = "MoneyDeposited",
         [typeof(MoneyWithdrawn)] = "MoneyWithdrawn",
+        [typeof(MoneyTransferredOut)] = "MoneyTransferredOut",
+        [typeof(MoneyTransferredIn)] = "MoneyTransferredIn",
     };
 }

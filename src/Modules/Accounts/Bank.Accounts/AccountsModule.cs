@@ -2,7 +2,9 @@ using Bank.Accounts.Contracts;
 using Bank.Accounts.Deposit;
 using Bank.Accounts.Domain;
 using Bank.Accounts.GetAccountDetails;
+using Bank.Accounts.GetAccountStatement;
 using Bank.Accounts.OpenAccount;
+using Bank.Accounts.Transfer;
 using Bank.Accounts.Withdraw;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
@@ -33,6 +35,7 @@ public static class AccountsModule
             options.Schema.For<Account>().DatabaseSchemaName(SchemaName);
             options.Schema.For<AccountDetails>().DatabaseSchemaName(SchemaName);
             options.Schema.For<AccountOwner>().DatabaseSchemaName(SchemaName);
+            options.Schema.For<StatementLine>().DatabaseSchemaName(SchemaName).Duplicate(line => line.AccountId);
         });
         return services;
     }
@@ -42,6 +45,7 @@ public static class AccountsModule
     {
         bus.AddModuleConsumer<AccountDetailsConsumer>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
         bus.AddModuleConsumer<AccountOwnerConsumer>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
+        bus.AddModuleConsumer<AccountStatementConsumer>(Name, consumer => consumer.UseMessageRetry(QueryModelRetry.Configure));
     }
 
     public static IEndpointRouteBuilder MapAccountsEndpoints(this IEndpointRouteBuilder app)
@@ -49,7 +53,9 @@ public static class AccountsModule
         app.MapOpenAccount();
         app.MapDeposit();
         app.MapWithdraw();
+        app.MapTransfer();
         app.MapGetAccountDetails();
+        app.MapGetAccountStatement();
         return app;
     }
 }

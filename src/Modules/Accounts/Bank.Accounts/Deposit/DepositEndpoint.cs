@@ -2,6 +2,7 @@ using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Idempotency;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +25,12 @@ internal static class DepositEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     internal static async Task<IResult> Handle(
-        string id, DepositRequest request, ExchangeRates rates, IDocumentSession session, CancellationToken cancellationToken)
+        string id,
+        DepositRequest request,
+        IdempotencyKey idempotencyKey,
+        ExchangeRates rates,
+        IDocumentSession session,
+        CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
@@ -36,11 +42,16 @@ internal static class DepositEndpoint
             return Problems.Validation(errors);
         }
 
+        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         // The row lock serialises commands on one account: each is decided against the latest balance.
         var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
         if (account.Aggregate is null)
         {
-            return Problems.NotFound("account", accountId);
+            return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", accountId), cancellationToken);
         }
 
         MoneyDeposited deposited;
@@ -54,7 +65,7 @@ internal static class DepositEndpoint
         }
 
         account.AppendOne(deposited);
-        await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new DepositResponse(accountId, deposited.Balance, account.CurrentVersion.GetValueOrDefault()));
+        return await idempotencyKey.CommitAsync(
+            session, TypedResults.Ok(new DepositResponse(accountId, deposited.Balance, account.CurrentVersion.GetValueOrDefault())), cancellationToken);
     }
 }

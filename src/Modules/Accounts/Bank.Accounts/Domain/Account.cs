@@ -24,11 +24,32 @@ internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal
         var (amount, rate) = InAccountCurrency(money, rates);
         if (amount > Balance)
         {
-            throw new InsufficientFunds(Id, Balance, amount, Currency);
+            throw new InsufficientFunds(Id, Balance, amount, Currency, "withdrawal");
         }
 
         return new MoneyWithdrawn(
             Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rate, Balance - amount);
+    }
+
+    /// <summary>The debit side of a transfer: this account pays <paramref name="money"/>, converted to its currency.</summary>
+    public MoneyTransferredOut TransferOut(Guid transferId, Guid toAccountId, Money money, ExchangeRates rates)
+    {
+        var (amount, rate) = InAccountCurrency(money, rates);
+        if (amount > Balance)
+        {
+            throw new InsufficientFunds(Id, Balance, amount, Currency, "transfer");
+        }
+
+        return new MoneyTransferredOut(
+            Id, transferId, toAccountId, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rate, Balance - amount);
+    }
+
+    /// <summary>The credit side of a transfer: this account receives <paramref name="money"/>, converted to its currency.</summary>
+    public MoneyTransferredIn TransferIn(Guid transferId, Guid fromAccountId, Money money, ExchangeRates rates)
+    {
+        var (amount, rate) = InAccountCurrency(money, rates);
+        return new MoneyTransferredIn(
+            Id, transferId, fromAccountId, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rate, Balance + amount);
     }
 
     public static Account Create(AccountOpened opened) =>
@@ -37,6 +58,10 @@ internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal
     public Account Apply(MoneyDeposited deposited) => this with { Balance = Balance + deposited.Amount };
 
     public Account Apply(MoneyWithdrawn withdrawn) => this with { Balance = Balance - withdrawn.Amount };
+
+    public Account Apply(MoneyTransferredOut transferred) => this with { Balance = Balance - transferred.Amount };
+
+    public Account Apply(MoneyTransferredIn transferred) => this with { Balance = Balance + transferred.Amount };
 
     private (decimal Amount, decimal Rate) InAccountCurrency(Money money, ExchangeRates rates)
     {

@@ -2,9 +2,9 @@ using Bank.BuildingBlocks.Money;
 
 namespace Bank.Accounts.Domain;
 
-/// <summary>The account holds less than a withdrawal asks for; nothing is withdrawn.</summary>
-internal sealed class InsufficientFunds(Guid accountId, decimal balance, decimal requested, Currency currency)
-    : Exception($"Account {accountId} holds {balance:0.00} {currency}; the withdrawal needs {requested:0.00} {currency}.")
+/// <summary>The account holds less than a withdrawal or a transfer asks for; nothing is taken.</summary>
+internal sealed class InsufficientFunds(Guid accountId, decimal balance, decimal requested, Currency currency, string operation)
+    : Exception($"Account {accountId} holds {balance:0.00} {currency}; the {operation} needs {requested:0.00} {currency}.")
 {
     public decimal Balance { get; } = balance;
 

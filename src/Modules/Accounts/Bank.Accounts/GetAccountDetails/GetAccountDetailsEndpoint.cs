@@ -1,4 +1,3 @@
-using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Web;
 using Marten;
@@ -33,42 +32,10 @@ internal static class GetAccountDetailsEndpoint
             return Problems.InvalidId("id", id);
         }
 
-        AccountDetails? account;
-        if (minVersion is null)
-        {
-            account = await session.LoadAsync<AccountDetails>(accountId, cancellationToken);
-        }
-        else
-        {
-            if (!QueryModelWaits.TryParseMinVersion(minVersion, out var wanted, out var error))
-            {
-                return Problems.Validation(new Dictionary<string, string> { ["minVersion"] = error! });
-            }
-
-            var stream = await session.Events.FetchStreamStateAsync(accountId, cancellationToken);
-            if (stream is null || stream.AggregateType != typeof(Account))
-            {
-                return Problems.NotFound("account", accountId);
-            }
-
-            if (wanted > stream.Version)
-            {
-                return Problems.Validation(new Dictionary<string, string>
-                {
-                    ["minVersion"] = $"The account is at version {stream.Version}; {wanted} does not exist yet.",
-                });
-            }
-
-            account = await waits.LoadAsync<AccountDetails>(session, accountId, wanted, cancellationToken);
-            if (account is null || account.Version < wanted)
-            {
-                return Problems.QueryModelBehind("account", accountId, wanted, account?.Version ?? 0);
-            }
-        }
-
+        var (account, problem) = await AccountDetailsAtVersion.LoadAsync(session, waits, accountId, minVersion, cancellationToken);
         if (account is null)
         {
-            return Problems.NotFound("account", accountId);
+            return problem!;
         }
 
         var owner = await session.LoadAsync<AccountOwner>(account.OwnerId, cancellationToken);

@@ -1,6 +1,7 @@
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Contracts;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +25,11 @@ internal static class OpenAccountEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     internal static async Task<IResult> Handle(
-        OpenAccountRequest request, ICustomerDirectory customers, IDocumentSession session, CancellationToken cancellationToken)
+        OpenAccountRequest request,
+        IdempotencyKey idempotencyKey,
+        ICustomerDirectory customers,
+        IDocumentSession session,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (request.CustomerId is null || request.CustomerId == Guid.Empty)
@@ -42,15 +47,20 @@ internal static class OpenAccountEndpoint
             return Problems.Validation(errors);
         }
 
+        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         var customerId = request.CustomerId!.Value;
         if (!await customers.ExistsAsync(customerId, cancellationToken))
         {
-            return Problems.NotFound("customer", customerId);
+            return await idempotencyKey.CommitAsync(session, Problems.NotFound("customer", customerId), cancellationToken);
         }
 
         var accountId = Guid.CreateVersion7();
         session.Events.StartStream<Account>(accountId, Account.Open(accountId, customerId, currency));
-        await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/accounts/{accountId}", new AccountOpenedResponse(accountId));
+        return await idempotencyKey.CommitAsync(
+            session, TypedResults.Created($"/accounts/{accountId}", new AccountOpenedResponse(accountId)), cancellationToken);
     }
 }

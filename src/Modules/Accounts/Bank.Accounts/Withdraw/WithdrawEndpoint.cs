@@ -2,6 +2,7 @@ using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Idempotency;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,12 @@ internal static class WithdrawEndpoint
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     internal static async Task<IResult> Handle(
-        string id, WithdrawalRequest request, ExchangeRates rates, IDocumentSession session, CancellationToken cancellationToken)
+        string id,
+        WithdrawalRequest request,
+        IdempotencyKey idempotencyKey,
+        ExchangeRates rates,
+        IDocumentSession session,
+        CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
@@ -37,11 +43,16 @@ internal static class WithdrawEndpoint
             return Problems.Validation(errors);
         }
 
+        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         // The row lock serialises commands on one account: no two withdrawals spend the same balance.
         var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
         if (account.Aggregate is null)
         {
-            return Problems.NotFound("account", accountId);
+            return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", accountId), cancellationToken);
         }
 
         MoneyWithdrawn withdrawn;
@@ -51,7 +62,7 @@ internal static class WithdrawEndpoint
         }
         catch (InsufficientFunds refused)
         {
-            return Problems.Unprocessable("Insufficient funds.", refused.Message);
+            return await idempotencyKey.CommitAsync(session, Problems.Unprocessable("Insufficient funds.", refused.Message), cancellationToken);
         }
         catch (AmountTooSmall refused)
         {
@@ -59,7 +70,7 @@ internal static class WithdrawEndpoint
         }
 
         account.AppendOne(withdrawn);
-        await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new WithdrawalResponse(accountId, withdrawn.Balance, account.CurrentVersion.GetValueOrDefault()));
+        return await idempotencyKey.CommitAsync(
+            session, TypedResults.Ok(new WithdrawalResponse(accountId, withdrawn.Balance, account.CurrentVersion.GetValueOrDefault())), cancellationToken);
     }
 }

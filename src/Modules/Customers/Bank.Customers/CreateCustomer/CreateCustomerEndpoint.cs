@@ -1,4 +1,5 @@
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Domain;
 using JasperFx;
 using Marten;
@@ -22,7 +23,8 @@ internal static class CreateCustomerEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-    internal static async Task<IResult> Handle(CreateCustomerRequest request, IDocumentSession session, CancellationToken cancellationToken)
+    internal static async Task<IResult> Handle(
+        CreateCustomerRequest request, IdempotencyKey idempotencyKey, IDocumentSession session, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (!PersonName.TryCreate(request.FirstName, out var firstName, out var error))
@@ -45,12 +47,18 @@ internal static class CreateCustomerEndpoint
             return Problems.Validation(errors);
         }
 
+        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         var customerId = Guid.CreateVersion7();
         session.Events.StartStream<Customer>(customerId, Customer.Register(customerId, firstName!, lastName!, email!));
         session.Insert(new EmailReservation(email!.Normalized, customerId));
         try
         {
-            await session.SaveChangesAsync(cancellationToken);
+            return await idempotencyKey.CommitAsync(
+                session, TypedResults.Created($"/customers/{customerId}", new CustomerCreatedResponse(customerId)), cancellationToken);
         }
         catch (DocumentAlreadyExistsException)
         {
@@ -58,7 +66,5 @@ internal static class CreateCustomerEndpoint
                 "The email address is already registered.",
                 $"A customer with the email address '{Problems.Truncate(email.Value)}' already exists.");
         }
-
-        return TypedResults.Created($"/customers/{customerId}", new CustomerCreatedResponse(customerId));
     }
 }

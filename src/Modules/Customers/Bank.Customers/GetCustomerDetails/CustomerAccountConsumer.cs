@@ -5,7 +5,11 @@ using MassTransit;
 namespace Bank.Customers.GetCustomerDetails;
 
 internal sealed class CustomerAccountConsumer(QueryModelBatch views)
-    : IConsumer<AccountOpened>, IConsumer<MoneyDeposited>, IConsumer<MoneyWithdrawn>
+    : IConsumer<AccountOpened>,
+        IConsumer<MoneyDeposited>,
+        IConsumer<MoneyWithdrawn>,
+        IConsumer<MoneyTransferredOut>,
+        IConsumer<MoneyTransferredIn>
 {
     public Task Consume(ConsumeContext<AccountOpened> context) =>
         views.ApplyAsync<CustomerAccount>(context, context.Message.AccountId, (_, version) =>
@@ -15,6 +19,12 @@ internal sealed class CustomerAccountConsumer(QueryModelBatch views)
         SetBalance(context, context.Message.AccountId, context.Message.Currency, context.Message.Balance);
 
     public Task Consume(ConsumeContext<MoneyWithdrawn> context) =>
+        SetBalance(context, context.Message.AccountId, context.Message.Currency, context.Message.Balance);
+
+    public Task Consume(ConsumeContext<MoneyTransferredOut> context) =>
+        SetBalance(context, context.Message.AccountId, context.Message.Currency, context.Message.Balance);
+
+    public Task Consume(ConsumeContext<MoneyTransferredIn> context) =>
         SetBalance(context, context.Message.AccountId, context.Message.Currency, context.Message.Balance);
 
     // Events carry the balance after them, so the newest event alone tells the balance.

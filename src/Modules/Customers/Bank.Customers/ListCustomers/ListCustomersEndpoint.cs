@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bank.BuildingBlocks.Web;
 using Bank.Customers.GetCustomerDetails;
 using Marten;
@@ -27,8 +26,7 @@ internal static class ListCustomersEndpoint
     internal static async Task<IResult> Handle(string? page, string? pageSize, IQuerySession session, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var pageNumber = Parse(page, 1, "page", 1, int.MaxValue / MaxPageSize, errors);
-        var size = Parse(pageSize, DefaultPageSize, "pageSize", 1, MaxPageSize, errors);
+        var paging = Paging.Parse(page, pageSize, DefaultPageSize, MaxPageSize, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);
@@ -39,27 +37,11 @@ internal static class ListCustomersEndpoint
         var items = await query
             .OrderByDescending(customer => customer.CreatedAt)
             .ThenByDescending(customer => customer.Id)
-            .Skip((pageNumber - 1) * size)
-            .Take(size)
+            .Skip(paging.Skip)
+            .Take(paging.PageSize)
             .ToListAsync(cancellationToken);
 
         return TypedResults.Ok(new CustomerListResponse(
-            items.Select(p => new CustomerListItem(p.Id, p.FirstName, p.LastName, p.Email)).ToList(), pageNumber, size, total));
-    }
-
-    private static int Parse(string? value, int fallback, string field, int min, int max, ValidationErrors errors)
-    {
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
-        {
-            return number;
-        }
-
-        errors.Add(field, $"Must be a whole number from {min} to {max}.");
-        return fallback;
+            items.Select(p => new CustomerListItem(p.Id, p.FirstName, p.LastName, p.Email)).ToList(), paging.Page, paging.PageSize, total));
     }
 }

@@ -1,0 +1,53 @@
+using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.QueryModels;
+using Bank.BuildingBlocks.Web;
+using Marten;
+using Microsoft.AspNetCore.Http;
+
+namespace Bank.Accounts.GetAccountDetails;
+
+/// <summary>
+/// Reads an account's details, and with <c>minVersion</c> waits until they show that version (read your own writes).
+/// The account's other query models are written in the same transaction, so they have reached the version too.
+/// </summary>
+internal static class AccountDetailsAtVersion
+{
+    /// <summary>
+    /// The account's details, or the problem to answer instead: <c>400</c> for a <c>minVersion</c> that is malformed
+    /// or above the stream's version, <c>404</c> for no such account, <c>503</c> when the wait ran out first.
+    /// </summary>
+    public static async Task<(AccountDetails? Account, IResult? Problem)> LoadAsync(
+        IQuerySession session, QueryModelWaits waits, Guid accountId, string? minVersion, CancellationToken cancellationToken)
+    {
+        if (minVersion is null)
+        {
+            return await session.LoadAsync<AccountDetails>(accountId, cancellationToken) is { } current
+                ? (current, null)
+                : (null, Problems.NotFound("account", accountId));
+        }
+
+        if (!QueryModelWaits.TryParseMinVersion(minVersion, out var wanted, out var error))
+        {
+            return (null, Problems.Validation(new Dictionary<string, string> { ["minVersion"] = error! }));
+        }
+
+        var stream = await session.Events.FetchStreamStateAsync(accountId, cancellationToken);
+        if (stream is null || stream.AggregateType != typeof(Account))
+        {
+            return (null, Problems.NotFound("account", accountId));
+        }
+
+        if (wanted > stream.Version)
+        {
+            return (null, Problems.Validation(new Dictionary<string, string>
+            {
+                ["minVersion"] = $"The account is at version {stream.Version}; {wanted} does not exist yet.",
+            }));
+        }
+
+        var account = await waits.LoadAsync<AccountDetails>(session, accountId, wanted, cancellationToken);
+        return account is not null && account.Version >= wanted
+            ? (account, null)
+            : (null, Problems.QueryModelBehind("account", accountId, wanted, account?.Version ?? 0));
+    }
+}

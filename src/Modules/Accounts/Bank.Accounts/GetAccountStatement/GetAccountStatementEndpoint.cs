@@ -1,0 +1,95 @@
+using Bank.Accounts.GetAccountDetails;
+using Bank.BuildingBlocks.QueryModels;
+using Bank.BuildingBlocks.Web;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bank.Accounts.GetAccountStatement;
+
+internal static class GetAccountStatementEndpoint
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    internal sealed record StatementResponse(IReadOnlyList<StatementItem> Items, int Page, int PageSize, long TotalCount);
+
+    /// <summary>One money movement; <see cref="TransferId"/> and <see cref="CounterpartyAccountId"/> are null but for transfers.</summary>
+    internal sealed record StatementItem(
+        long Version,
+        string Type,
+        DateTimeOffset OccurredAt,
+        decimal Amount,
+        string Currency,
+        decimal OriginalAmount,
+        string OriginalCurrency,
+        decimal ExchangeRate,
+        decimal Balance,
+        Guid? TransferId,
+        Guid? CounterpartyAccountId);
+
+    public static void MapGetAccountStatement(this IEndpointRouteBuilder app) =>
+        app.MapGet("/accounts/{id}/transactions", Handle)
+            .WithName("GetAccountStatement")
+            .WithSummary(
+                $"An account's money movements, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}), each with " +
+                "the balance after it. With minVersion, answers once the statement shows at least that version.")
+            .Produces<StatementResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    internal static async Task<IResult> Handle(
+        string id,
+        string? page,
+        string? pageSize,
+        string? minVersion,
+        IQuerySession session,
+        QueryModelWaits waits,
+        CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var accountId))
+        {
+            return Problems.InvalidId("id", id);
+        }
+
+        var errors = new ValidationErrors();
+        var paging = Paging.Parse(page, pageSize, DefaultPageSize, MaxPageSize, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var (account, problem) = await AccountDetailsAtVersion.LoadAsync(session, waits, accountId, minVersion, cancellationToken);
+        if (account is null)
+        {
+            return problem!;
+        }
+
+        var lines = session.Query<StatementLine>().Where(line => line.AccountId == accountId);
+        var total = await lines.CountAsync(cancellationToken);
+        var items = await lines
+            .OrderByDescending(line => line.Version)
+            .Skip(paging.Skip)
+            .Take(paging.PageSize)
+            .ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(new StatementResponse(
+            items.Select(line => new StatementItem(
+                line.Version,
+                line.Type,
+                line.OccurredAt,
+                line.Amount,
+                line.Currency,
+                line.OriginalAmount,
+                line.OriginalCurrency,
+                line.ExchangeRate,
+                line.Balance,
+                line.TransferId,
+                line.CounterpartyAccountId)).ToList(),
+            paging.Page,
+            paging.PageSize,
+            total));
+    }
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.Json;
+using Bank.Testing;
+using Xunit;
+
+namespace Bank.Api.Tests;
+
+/// <summary><c>POST /transfers</c>: both accounts change in one transaction, or neither does.</summary>
+public sealed class TransfersApiTests(BankHost host) : IClassFixture<BankHost>
+{
+    private readonly HttpClient _client = host.CreateApiClient();
+
+    [Fact]
+    public async Task A_transfer_debits_the_source_and_credits_the_destination_each_in_its_own_currency()
+    {
+        var from = await _client.OpenAccountAsync("EUR", initialDeposit: 100m);
+        var to = await _client.OpenAccountAsync("USD");
+
+        var response = await _client.PostJsonAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 10m, currency = "EUR" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        var transferId = body.GetProperty("transferId").GetGuid();
+        AssertSide(body.GetProperty("from"), from, balance: 90m, version: 3);
+        AssertSide(body.GetProperty("to"), to, balance: 10.80m, version: 2);
+
+        var paid = await EventAsync(from, 3);
+        Assert.Equal("MoneyTransferredOut", paid.GetProperty("type").GetString());
+        Assert.Equal(transferId, paid.GetProperty("transferId").GetGuid());
+        Assert.Equal(to, paid.GetProperty("toAccountId").GetGuid());
+        Assert.Equal(10m, paid.GetProperty("amount").GetDecimal());
+        Assert.Equal("EUR", paid.GetProperty("originalCurrency").GetString());
+        var received = await EventAsync(to, 2);
+        Assert.Equal("MoneyTransferredIn", received.GetProperty("type").GetString());
+        Assert.Equal(transferId, received.GetProperty("transferId").GetGuid());
+        Assert.Equal(from, received.GetProperty("fromAccountId").GetGuid());
+        Assert.Equal(10.80m, received.GetProperty("amount").GetDecimal());
+        Assert.Equal("USD", received.GetProperty("currency").GetString());
+        Assert.Equal(10m, received.GetProperty("originalAmount").GetDecimal());
+        Assert.Equal(1.08m, received.GetProperty("exchangeRate").GetDecimal());
+
+        var source = await (await _client.GetAsync($"/accounts/{from}?minVersion=3")).JsonAsync();
+        var destination = await (await _client.GetAsync($"/accounts/{to}?minVersion=2")).JsonAsync();
+        Assert.Equal(90m, source.GetProperty("balance").GetDecimal());
+        Assert.Equal(10.80m, destination.GetProperty("balance").GetDecimal());
+    }
+
+    [Fact]
+    public async Task A_transfer_in_a_third_currency_converts_for_each_side_and_shows_in_the_owners_total_balance()
+    {
+        var customerId = await _client.CreateCustomerAsync();
+        var from = await OpenAsync(customerId, "USD", deposit: 21.60m);
+        var to = await OpenAsync(customerId, "CAD", deposit: 0m);
+
+        var response = await _client.PostJsonAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 10m, currency = "EUR" });
+
+        var body = await response.JsonAsync();
+        AssertSide(body.GetProperty("from"), from, balance: 10.80m, version: 3);
+        AssertSide(body.GetProperty("to"), to, balance: 14.70m, version: 2);
+        await _client.GetAsync($"/customers/{customerId}?accountId={from}&minVersion=3");
+        var customer = await (await _client.GetAsync($"/customers/{customerId}?accountId={to}&minVersion=2")).JsonAsync();
+        Assert.Equal(20m, customer.GetProperty("totalBalance").GetProperty("amount").GetDecimal());
+        Assert.Equal(2, customer.GetProperty("accounts").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_transfer_above_the_balance_gets_422_and_appends_nothing()
+    {
+        var from = await _client.OpenAccountAsync("EUR", initialDeposit: 5m);
+        var to = await _client.OpenAccountAsync("EUR");
+        var before = await host.CountEventsAsync();
+
+        var response = await _client.PostJsonAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 5.01m, currency = "EUR" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("transfer needs 5.01 EUR", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await host.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task A_transfer_naming_an_unknown_account_gets_404_naming_it_and_appends_nothing()
+    {
+        var known = await _client.OpenAccountAsync("EUR", initialDeposit: 50m);
+        var unknown = Guid.NewGuid();
+        var before = await host.CountEventsAsync();
+
+        foreach (var (from, to) in new[] { (known, unknown), (unknown, known) })
+        {
+            var response = await _client.PostJsonAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 1m, currency = "EUR" });
+
+            var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound);
+            Assert.Contains(unknown.ToString(), problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await host.CountEventsAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"toAccountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","amount":1,"currency":"EUR"}""", "fromAccountId")]
+    [InlineData("""{"fromAccountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","amount":1,"currency":"EUR"}""", "toAccountId")]
+    [InlineData("""{"fromAccountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","toAccountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","amount":1,"currency":"EUR"}""", "toAccountId")]
+    [InlineData("""{"fromAccountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","toAccountId":"7f9619ff-8b86-d011-b42d-00c04fc964ff","amount":0,"currency":"EUR"}""", "amount")]
+    [InlineData("""{"fromAccountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","toAccountId":"7f9619ff-8b86-d011-b42d-00c04fc964ff","amount":1.001,"currency":"EUR"}""", "amount")]
+    [InlineData("""{"fromAccountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","toAccountId":"7f9619ff-8b86-d011-b42d-00c04fc964ff","amount":1,"currency":"GBP"}""", "currency")]
+    [InlineData("""{"fromAccountId":"nope","toAccountId":"7f9619ff-8b86-d011-b42d-00c04fc964ff","amount":1,"currency":"EUR"}""", "fromAccountId")]
+    public async Task An_invalid_transfer_gets_400_naming_the_field_and_appends_nothing(string body, string field)
+    {
+        var before = await host.CountEventsAsync();
+
+        var response = await _client.PostJsonAsync("/transfers", body);
+
+        await response.AssertFieldErrorAsync(field);
+        Assert.Equal(before, await host.CountEventsAsync());
+    }
+
+    private async Task<Guid> OpenAsync(Guid customerId, string currency, decimal deposit)
+    {
+        var opened = await (await _client.PostJsonAsync("/accounts", new { customerId, currency })).JsonAsync();
+        var accountId = opened.GetProperty("id").GetGuid();
+        if (deposit > 0)
+        {
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (await _client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = deposit, currency })).StatusCode);
+        }
+
+        return accountId;
+    }
+
+    private async Task<JsonElement> EventAsync(Guid streamId, long version)
+    {
+        var json = await host.Database.ScalarAsync<string>(
+            $"SELECT jsonb_set(data, '{{type}}', to_jsonb(type))::text FROM bank.mt_events WHERE stream_id = '{streamId}' AND version = {version}");
+        return JsonDocument.Parse(json).RootElement;
+    }
+
+    private static void AssertSide(JsonElement side, Guid accountId, decimal balance, long version)
+    {
+        Assert.Equal(accountId, side.GetProperty("accountId").GetGuid());
+        Assert.Equal(balance, side.GetProperty("balance").GetDecimal());
+        Assert.Equal(version, side.GetProperty("version").GetInt64());
+    }
+}
