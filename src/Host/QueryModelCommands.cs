@@ -43,12 +43,13 @@ internal static class QueryModelCommands
     /// Rebuilds aside and swaps, so that readers never see a missing or an older document: the module's query models
     /// are replayed into a scratch database, then written over the live ones in one transaction per document type,
     /// each only where the live one is older or differs at the same version (consumers of a running host may have
-    /// moved it further meanwhile). Live documents derived from no event are removed, unless events committed after
-    /// the replay's last position made them.
+    /// moved it further meanwhile). Live documents derived from no event are removed, unless written since the rebuild
+    /// began (consumers of a running host make documents from events newer than the replay's last position).
     /// </summary>
     private static async Task<int> RebuildAsync(
         string[] settings, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
     {
+        var started = await DatabaseTimeAsync(liveStore);
         var last = await QueryModelReplay.LastPositionAsync(liveStore, CancellationToken.None);
         return await WithScratchDatabaseAsync(settings, configuration, async (scratchStore, scratchReplay) =>
         {
@@ -60,7 +61,7 @@ internal static class QueryModelCommands
                 var (written, removed) = (0, 0);
                 foreach (var viewType in liveReplay.ViewTypesOf(module))
                 {
-                    var swapped = await SwapAsync(viewType, liveStore, scratchStore, last);
+                    var swapped = await SwapAsync(viewType, liveStore, scratchStore, started);
                     (written, removed) = (written + swapped.Written, removed + swapped.Removed);
                 }
 
@@ -74,7 +75,7 @@ internal static class QueryModelCommands
     }
 
     /// <summary>Writes the rebuilt documents of one type over the live ones, and removes the live ones no event derives.</summary>
-    private static async Task<(int Written, int Removed)> SwapAsync(Type viewType, IDocumentStore live, IDocumentStore rebuilt, long last)
+    private static async Task<(int Written, int Removed)> SwapAsync(Type viewType, IDocumentStore live, IDocumentStore rebuilt, DateTime started)
     {
         var table = live.Options.FindOrResolveDocumentType(viewType).TableName.QualifiedName;
         await using var source = rebuilt.Storage.Database.CreateConnection();
@@ -98,9 +99,17 @@ internal static class QueryModelCommands
         var removed = await ExecuteAsync(
             target,
             $"DELETE FROM {table} AS live WHERE NOT EXISTS (SELECT 1 FROM rebuilt WHERE rebuilt.id = live.id) " +
-            $"AND NOT EXISTS (SELECT 1 FROM {EventStoreSetup.SchemaName}.mt_events e WHERE e.stream_id = live.id AND e.seq_id > {last})");
+            $"AND live.mt_last_modified < '{started:O}'::timestamptz");
         await transaction.CommitAsync();
         return (written, removed);
+    }
+
+    private static async Task<DateTime> DatabaseTimeAsync(IDocumentStore store)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT now()", connection);
+        return (DateTime)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<List<string>> ColumnsAsync(NpgsqlConnection connection)
@@ -187,9 +196,10 @@ internal static class QueryModelCommands
         var table = live.Options.FindOrResolveDocumentType(viewType).TableName.QualifiedName;
         var wanted = await ReadAsync(expected, table, ids: null);
         var differences = new List<string>();
+        List<string>? orphans = null;
         for (var attempt = 1; ; attempt++)
         {
-            var actual = await ReadAsync(live, table, differences.Count == 0 ? null : wanted.Keys.ToArray());
+            var actual = await ReadAsync(live, table, orphans is null ? null : wanted.Keys.ToArray());
             differences.Clear();
             foreach (var (id, (version, data)) in wanted.Select(w => (w.Key, w.Value)))
             {
@@ -207,10 +217,11 @@ internal static class QueryModelCommands
                 }
             }
 
-            differences.AddRange(actual.Keys.Except(wanted.Keys).Where(_ => attempt == 1).Select(id => $"{viewType.Name} {id}: not derived from any event"));
+            // Read once, from the whole table: later attempts read only the documents the events derive.
+            orphans ??= actual.Keys.Except(wanted.Keys).Select(id => $"{viewType.Name} {id}: not derived from any event").ToList();
             if (differences.Count == 0 || attempt == 5)
             {
-                return differences;
+                return [.. differences, .. orphans];
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));

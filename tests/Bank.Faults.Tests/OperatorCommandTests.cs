@@ -89,4 +89,37 @@ public sealed class OperatorCommandTests : FaultFixture
         var (verifyExit, verifyOutput) = await HostProcess.RunCommandAsync(Settings, "verify");
         Assert.True(verifyExit == 0, verifyOutput);
     }
+
+    [Fact]
+    public async Task Verify_finds_a_missing_and_a_doubled_statement_line_and_rebuild_repairs_both()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var account = await client.OpenAccountAsync("EUR", initialDeposit: 30m);
+        var other = await client.OpenAccountAsync("EUR");
+        await client.PostJsonAsync($"/accounts/{account}/withdrawals", new { amount = 5m, currency = "EUR" });
+        await client.PostJsonAsync("/transfers", new { fromAccountId = account, toAccountId = other, amount = 5m, currency = "EUR" });
+        var (cleanExit, cleanOutput) = await ConvergeAndVerifyAsync();
+        Assert.True(cleanExit == 0, cleanOutput);
+
+        var missing = await Database.ScalarAsync<Guid>(
+            $"DELETE FROM accounts.mt_doc_statementline WHERE account_id = '{account}' AND mt_version = 3 RETURNING id");
+        var doubled = Guid.NewGuid();
+        await Database.ScalarAsync<int>(
+            "WITH copied AS (INSERT INTO accounts.mt_doc_statementline (id, data, mt_last_modified, mt_dotnet_type, mt_version, account_id) " +
+            $"SELECT '{doubled}', jsonb_set(data, '{{id}}', '\"{doubled}\"'), mt_last_modified, mt_dotnet_type, mt_version, account_id " +
+            $"FROM accounts.mt_doc_statementline WHERE account_id = '{account}' AND mt_version = 4 RETURNING 1) SELECT count(*)::int FROM copied");
+        Assert.Equal(2, (await QueryModels.StatementDifferencesAsync(Database)).Count);
+
+        var (tamperedExit, tamperedOutput) = await HostProcess.RunCommandAsync(Settings, "verify", "accounts");
+        Assert.Equal(1, tamperedExit);
+        Assert.True(tamperedOutput.Contains($"StatementLine {missing}: missing", StringComparison.Ordinal), tamperedOutput);
+        Assert.True(tamperedOutput.Contains($"StatementLine {doubled}: not derived from any event", StringComparison.Ordinal), tamperedOutput);
+
+        var (rebuildExit, rebuildOutput) = await HostProcess.RunCommandAsync(Settings, "rebuild", "accounts");
+        Assert.True(rebuildExit == 0, rebuildOutput);
+        Assert.Empty(await QueryModels.StatementDifferencesAsync(Database));
+        var statement = await (await client.GetAsync($"/accounts/{account}/transactions")).JsonAsync();
+        Assert.Equal([4L, 3L, 2L], statement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("version").GetInt64()));
+    }
 }

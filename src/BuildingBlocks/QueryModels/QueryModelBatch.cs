@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Bank.BuildingBlocks.Consumers;
 using Marten;
 using MassTransit;
@@ -32,21 +34,37 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
         ApplyAsync(id, context.GetEventMetadata().StreamVersion, apply, context.CancellationToken);
 
     /// <summary>
-    /// Adds the row that the event alone makes (a statement line, say), keyed by the event's id and at its stream
-    /// version: a redelivered event finds its row written already and changes nothing.
+    /// Adds the row that the event alone makes (a statement line, say). Its id comes from the event's stream and
+    /// version (<see cref="RowId"/>), so a stream has at most one row per version: a redelivered event finds its
+    /// row written already and changes nothing.
     /// </summary>
-    public void Add<TRow>(ConsumeContext context, Func<EventMetadata, TRow> row)
+    public void Add<TRow>(ConsumeContext context, Func<EventMetadata, Guid, TRow> row)
         where TRow : class, IVersionedView
     {
         var metadata = context.GetEventMetadata();
-        var added = row(metadata);
-        if (added.Id != metadata.EventId || added.Version != metadata.StreamVersion)
+        var id = RowId(metadata.StreamId, metadata.StreamVersion);
+        var added = row(metadata, id);
+        if (added.Id != id || added.Version != metadata.StreamVersion)
         {
             throw new InvalidOperationException(
-                $"A {typeof(TRow).Name} added for event {metadata.EventId} at version {metadata.StreamVersion} came out as {added.Id} at {added.Version}.");
+                $"A {typeof(TRow).Name} added for version {metadata.StreamVersion} of {metadata.StreamId} came out as {added.Id} at {added.Version}.");
         }
 
-        _views.TryAdd((typeof(TRow), added.Id), new HeldView<TRow>(stored: null) { Current = added, Announced = false });
+        _views.TryAdd((typeof(TRow), id), new HeldView<TRow>(stored: null) { Current = added, Announced = false });
+    }
+
+    /// <summary>The id of the row made by the event at <paramref name="version"/> of stream <paramref name="streamId"/>: the same every time.</summary>
+    public static Guid RowId(Guid streamId, long version)
+    {
+        Span<byte> name = stackalloc byte[24];
+        streamId.TryWriteBytes(name, bigEndian: true, out _);
+        BinaryPrimitives.WriteInt64BigEndian(name[16..], version);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(name, hash);
+        // An RFC 9562 version 8 (name-based, custom hash) UUID.
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
     }
 
     /// <summary>Applies the event at <paramref name="version"/> of stream <paramref name="id"/> to its view, when newer.</summary>

@@ -13,8 +13,8 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
     public Task Consume(ConsumeContext<MoneyDeposited> context)
     {
         var e = context.Message;
-        views.Add(context, metadata => new StatementLine(
-            metadata.EventId, e.AccountId, StatementLine.Deposit, metadata.Timestamp, e.Amount, e.Currency,
+        views.Add(context, (metadata, id) => new StatementLine(
+            id, e.AccountId, StatementLine.Deposit, metadata.Timestamp, e.Amount, e.Currency,
             e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, TransferId: null, CounterpartyAccountId: null)
         {
             Version = metadata.StreamVersion,
@@ -25,8 +25,8 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
     public Task Consume(ConsumeContext<MoneyWithdrawn> context)
     {
         var e = context.Message;
-        views.Add(context, metadata => new StatementLine(
-            metadata.EventId, e.AccountId, StatementLine.Withdrawal, metadata.Timestamp, e.Amount, e.Currency,
+        views.Add(context, (metadata, id) => new StatementLine(
+            id, e.AccountId, StatementLine.Withdrawal, metadata.Timestamp, e.Amount, e.Currency,
             e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, TransferId: null, CounterpartyAccountId: null)
         {
             Version = metadata.StreamVersion,
@@ -37,8 +37,8 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
     public Task Consume(ConsumeContext<MoneyTransferredOut> context)
     {
         var e = context.Message;
-        views.Add(context, metadata => new StatementLine(
-            metadata.EventId, e.AccountId, StatementLine.TransferOut, metadata.Timestamp, e.Amount, e.Currency,
+        views.Add(context, (metadata, id) => new StatementLine(
+            id, e.AccountId, StatementLine.TransferOut, metadata.Timestamp, e.Amount, e.Currency,
             e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, e.TransferId, e.ToAccountId)
         {
             Version = metadata.StreamVersion,
@@ -49,8 +49,8 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
     public Task Consume(ConsumeContext<MoneyTransferredIn> context)
     {
         var e = context.Message;
-        views.Add(context, metadata => new StatementLine(
-            metadata.EventId, e.AccountId, StatementLine.TransferIn, metadata.Timestamp, e.Amount, e.Currency,
+        views.Add(context, (metadata, id) => new StatementLine(
+            id, e.AccountId, StatementLine.TransferIn, metadata.Timestamp, e.Amount, e.Currency,
             e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, e.TransferId, e.FromAccountId)
         {
             Version = metadata.StreamVersion,

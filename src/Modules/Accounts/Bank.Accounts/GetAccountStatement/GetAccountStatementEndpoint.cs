@@ -35,6 +35,7 @@ internal static class GetAccountStatementEndpoint
             .WithSummary(
                 $"An account's money movements, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}), each with " +
                 "the balance after it. With minVersion, answers once the statement shows at least that version.")
+            .WithMetadata(new PagingLimits(MaxPageSize))
             .Produces<StatementResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

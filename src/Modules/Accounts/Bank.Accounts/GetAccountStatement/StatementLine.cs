@@ -4,9 +4,10 @@ using Marten.Schema;
 namespace Bank.Accounts.GetAccountStatement;
 
 /// <summary>
-/// Query model: one money movement of an account, a row per event, keyed by the event's id; <see cref="Version"/>
-/// is the event's version in the account's stream. <see cref="Amount"/> is in the account's currency and never
-/// negative (<see cref="Type"/> says which way the money went); <see cref="Balance"/> is the balance after it.
+/// Query model: one money movement of an account, a row per event, keyed by the account and the event's version in
+/// its stream (<see cref="Version"/>), so that a statement cannot hold a version twice. <see cref="Amount"/> is in the
+/// account's currency and never negative (<see cref="Type"/> says which way the money went); <see cref="Balance"/> is
+/// the balance after it.
 /// </summary>
 internal sealed record StatementLine(
     Guid Id,
