@@ -59,6 +59,48 @@ public sealed class ContentionTests : FaultFixture
         }
     }
 
+    [Fact]
+    public async Task Concurrent_transfers_in_both_directions_around_a_ring_conserve_money_and_never_deadlock()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var ring = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            ring.Add(await client.OpenAccountAsync("EUR", initialDeposit: 50m));
+        }
+
+        var random = new Random(11);
+        var transfers = Enumerable.Range(0, 300).Select(_ =>
+        {
+            var at = random.Next(ring.Count);
+            var next = (at + (random.Next(2) == 0 ? 1 : ring.Count - 1)) % ring.Count;
+            return (From: ring[at], To: ring[next], Amount: random.Next(1, 30));
+        }).ToList();
+
+        using var gate = new SemaphoreSlim(0);
+        var answers = transfers.Select(t => Task.Run(async () =>
+        {
+            await gate.WaitAsync();
+            var response = await client.PostJsonAsync("/transfers", new { fromAccountId = t.From, toAccountId = t.To, amount = t.Amount, currency = "EUR" });
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        })).ToList();
+        gate.Release(transfers.Count);
+        var answered = await Task.WhenAll(answers);
+
+        Assert.All(answered, a => Assert.True(
+            a.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, $"{(int)a.StatusCode} {a.Body}"));
+        Assert.Contains(answered, a => a.StatusCode == HttpStatusCode.OK);
+        var total = await BalanceAsync($"SELECT sum((data->>'balance')::numeric)::text FROM accounts.mt_doc_account WHERE id IN ({string.Join(", ", ring.Select(a => $"'{a}'"))})");
+        Assert.Equal(ring.Count * 50m, total);
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+        var viewed = await BalanceAsync($"SELECT sum((data->>'balance')::numeric)::text FROM accounts.mt_doc_accountview WHERE id IN ({string.Join(", ", ring.Select(a => $"'{a}'"))})");
+        Assert.Equal(ring.Count * 50m, viewed);
+        var accepted = answered.Count(a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(accepted * 2, await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type LIKE 'MoneyTransferred%'"));
+    }
+
     private async Task<decimal> BalanceAsync(string sql) =>
         decimal.Parse(await Database.ScalarAsync<string>(sql), CultureInfo.InvariantCulture);
 }

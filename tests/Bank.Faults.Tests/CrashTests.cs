@@ -30,14 +30,23 @@ public sealed class CrashTests : FaultFixture
                 while (!burst.IsCancellationRequested)
                 {
                     var account = accounts[random.Next(accounts.Count)];
-                    var operation = random.Next(2) == 0 ? "deposits" : "withdrawals";
+                    var other = accounts[(accounts.IndexOf(account) + 1 + random.Next(accounts.Count - 1)) % accounts.Count];
+                    var amount = random.Next(1, 50);
                     try
                     {
-                        var response = await client.PostJsonAsync($"/accounts/{account}/{operation}", new { amount = random.Next(1, 50), currency = "EUR" });
+                        var response = random.Next(3) switch
+                        {
+                            0 => await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount, currency = "EUR" }),
+                            1 => await client.PostJsonAsync($"/accounts/{account}/withdrawals", new { amount, currency = "EUR" }),
+                            _ => await client.PostJsonAsync("/transfers", new { fromAccountId = account, toAccountId = other, amount, currency = "EUR" }),
+                        };
                         if (response.StatusCode == HttpStatusCode.OK)
                         {
                             var body = await response.JsonAsync();
-                            acknowledged.Add((account, body.GetProperty("version").GetInt64(), body.GetProperty("balance").GetDecimal()));
+                            foreach (var side in body.TryGetProperty("transferId", out _) ? new[] { body.GetProperty("from"), body.GetProperty("to") } : [body])
+                            {
+                                acknowledged.Add((side.GetProperty("accountId").GetGuid(), side.GetProperty("version").GetInt64(), side.GetProperty("balance").GetDecimal()));
+                            }
                         }
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
@@ -64,7 +73,7 @@ public sealed class CrashTests : FaultFixture
         }
 
         // Every stored event reaches Kafka at least once, and per key in version order.
-        var storedEvents = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn')");
+        var storedEvents = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type LIKE 'Account%' OR type LIKE 'Money%'");
         var messages = await TopicReader.ReadEventsAsync(Broker.BootstrapServers, "events_Account", storedEvents, TimeSpan.FromSeconds(60));
         Assert.Equal(storedEvents, TopicReader.DistinctEvents(messages));
         foreach (var stream in messages.GroupBy(m => m.Key))
@@ -87,6 +96,7 @@ public sealed class CrashTests : FaultFixture
         await using (var producer = await HostProcess.StartAsync(new Dictionary<string, string>(Settings) { ["Messaging:ConsumersEnabled"] = "false" }))
         {
             using var client = producer.CreateClient();
+            Guid? previous = null;
             for (var i = 0; i < 20; i++)
             {
                 var account = await client.OpenAccountAsync("EUR", initialDeposit: 100m);
@@ -94,11 +104,18 @@ public sealed class CrashTests : FaultFixture
                 {
                     await client.PostJsonAsync($"/accounts/{account}/withdrawals", new { amount = 1m, currency = "EUR" });
                 }
+
+                if (previous is { } from)
+                {
+                    await client.PostJsonAsync("/transfers", new { fromAccountId = from, toAccountId = account, amount = 2m, currency = "EUR" });
+                }
+
+                previous = account;
             }
 
             await Eventually.ReturnsAsync(
                 () => Database.ScalarAsync<long>("SELECT coalesce(max(last_seq_id), 0) FROM bank.mt_event_progression WHERE name = 'EventRelay:All'"),
-                relayed => relayed >= 260);
+                relayed => relayed >= 298);
         }
 
         await using (var consuming = await HostProcess.StartAsync(Settings))

@@ -42,4 +42,63 @@ public sealed class DatabaseOutageTests : FaultFixture
         Assert.Equal(15m, (await recovered.JsonAsync()).GetProperty("balance").GetDecimal());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
     }
+
+    [Fact]
+    public async Task Query_models_cut_off_from_the_database_while_events_arrive_lose_no_movement()
+    {
+        using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(Database.ConnectionString).Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Port = proxy.Port }.ConnectionString;
+        await using var writer = await HostProcess.StartAsync(new Dictionary<string, string>(Settings) { ["Messaging:ConsumersEnabled"] = "false" });
+        await using var reader = await HostProcess.StartAsync(new Dictionary<string, string>(Settings)
+        {
+            ["ConnectionStrings:Postgres"] = throughProxy,
+            ["Relay:Enabled"] = "false",
+        });
+        using var client = writer.CreateClient();
+        var accounts = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            accounts.Add(await client.OpenAccountAsync("EUR", initialDeposit: 500m));
+        }
+
+        await Eventually.ReturnsAsync(
+            () => Database.ScalarAsync<long>("SELECT count(*) FROM accounts.mt_doc_accountview WHERE mt_version = 2"),
+            applied => applied == accounts.Count,
+            TimeSpan.FromSeconds(60));
+
+        var acknowledged = 0;
+        using var stop = new CancellationTokenSource();
+        var movements = Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var (from, to) = (accounts[n % accounts.Count], accounts[(n + 1) % accounts.Count]);
+                var response = n % 2 == 0
+                    ? await client.PostJsonAsync($"/accounts/{from}/deposits", new { amount = 1m, currency = "EUR" })
+                    : await client.PostJsonAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 1m, currency = "EUR" });
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Interlocked.Increment(ref acknowledged);
+            }
+        });
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(Volatile.Read(ref acknowledged)), count => count >= 30, TimeSpan.FromSeconds(60));
+        proxy.Cut();
+        var cutAt = Volatile.Read(ref acknowledged);
+        // Cut long enough for the reading instance's consumers to fail on the movements, after their retries, more than once.
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(Failures(reader.Output)), failures => failures >= 3 && Volatile.Read(ref acknowledged) >= cutAt + 30, TimeSpan.FromSeconds(90));
+        proxy.Restore();
+        var restoredAt = Volatile.Read(ref acknowledged);
+        await Eventually.ReturnsAsync(() => Task.FromResult(Volatile.Read(ref acknowledged)), count => count >= restoredAt + 30, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await movements;
+
+        // Every movement made while the reading instance could not write is in its models once: none set aside, none doubled.
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+    }
+
+    private static int Failures(string output) =>
+        output.Split('\n').Count(line => line.Contains("could not write the query models", StringComparison.Ordinal)
+            || line.Contains("after its retries", StringComparison.Ordinal));
 }

@@ -55,10 +55,12 @@ public sealed class BrokerLossTests : IAsyncLifetime
 
             broker.Dispose();
             var during = await client.OpenAccountAsync("USD", initialDeposit: 7m);
+            var transfer = await client.PostJsonAsync("/transfers", new { fromAccountId = before, toAccountId = during, amount = 1m, currency = "EUR" });
+            Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);
             broker = StartStandalone(port);
             var after = await client.OpenAccountAsync("CAD", initialDeposit: 5m);
 
-            foreach (var (id, balance) in new[] { (before, 10m), (during, 7m), (after, 5m) })
+            foreach (var (id, balance) in new[] { (before, 9m), (during, 8.08m), (after, 5m) })
             {
                 var account = await Eventually.ReturnsAsync(
                     () => GetAsync(host, $"/accounts/{id}"),
@@ -66,6 +68,9 @@ public sealed class BrokerLossTests : IAsyncLifetime
                     TimeSpan.FromSeconds(60));
                 Assert.Equal("Ada Lovelace", account!.Value.GetProperty("ownerName").GetString());
             }
+
+            // Each account's statement holds every movement once, the transfer's two sides included.
+            Assert.Empty(await QueryModels.StatementDifferencesAsync(_database));
         }
         finally
         {

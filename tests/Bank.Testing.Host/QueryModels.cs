@@ -15,6 +15,30 @@ public static class QueryModels
                 """),
             behind => behind == 0,
             TimeSpan.FromSeconds(120));
-        return await HostProcess.RunCommandAsync(settings, "verify");
+        var (exitCode, output) = await HostProcess.RunCommandAsync(settings, "verify");
+        var statements = await StatementDifferencesAsync(database);
+        return statements.Count == 0 ? (exitCode, output) : (1, $"{output}\n{string.Join('\n', statements)}");
+    }
+
+    /// <summary>
+    /// Where an account's statement is not its event stream: a money movement without its line, or a line of no
+    /// movement (doubled, or at another version). Empty when every statement has exactly one line per movement.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> StatementDifferencesAsync(TestDatabase database)
+    {
+        var differences = await database.ScalarAsync<string>(
+            """
+            WITH movements AS (
+                SELECT stream_id AS account_id, version FROM bank.mt_events
+                WHERE type IN ('MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferredOut', 'MoneyTransferredIn')),
+            lines AS (SELECT account_id, mt_version AS version FROM accounts.mt_doc_statementline),
+            missing AS (SELECT * FROM movements EXCEPT ALL SELECT * FROM lines),
+            extra AS (SELECT * FROM lines EXCEPT ALL SELECT * FROM movements)
+            SELECT coalesce(string_agg(what, E'\n'), '') FROM (
+                SELECT format('account %s: no statement line for version %s', account_id, version) AS what FROM missing
+                UNION ALL
+                SELECT format('account %s: a statement line at version %s is no movement, or one too many', account_id, version) FROM extra) d
+            """);
+        return differences.Length == 0 ? [] : differences.Split('\n');
     }
 }

@@ -31,6 +31,8 @@ internal static class AccountScenario
         {
             MoneyDeposited deposited => account.Apply(deposited),
             MoneyWithdrawn withdrawn => account.Apply(withdrawn),
+            MoneyTransferredOut paid => account.Apply(paid),
+            MoneyTransferredIn received => account.Apply(received),
             _ => throw new ArgumentException($"Unexpected event {e}"),
         });
 

@@ -104,4 +104,40 @@ public sealed class AccountTests
         Assert.Throws<AmountTooSmall>(() => account.Deposit(Of(0.01m, Currency.CAD), weakCad));
         Assert.Throws<AmountTooSmall>(() => account.Withdraw(Of(0.01m, Currency.CAD), weakCad));
     }
+
+    [Fact]
+    public void Given_a_balance_when_transferring_out_then_the_source_pays_in_its_own_currency()
+    {
+        var transferId = Guid.NewGuid();
+        var to = Guid.NewGuid();
+        var account = Given(Opened(Currency.USD), Deposited(50m, 50m, "USD"));
+
+        var paid = account.TransferOut(transferId, to, Of(10m, Currency.EUR), Rates);
+
+        Assert.Equal(new MoneyTransferredOut(AccountId, transferId, to, 10.80m, "USD", 10m, "EUR", 1.08m, 39.20m), paid);
+        Assert.Equal(39.20m, Given(Opened(Currency.USD), Deposited(50m, 50m, "USD"), paid).Balance);
+    }
+
+    [Fact]
+    public void Given_a_balance_when_transferring_out_more_then_insufficient_funds_naming_the_transfer()
+    {
+        var account = Given(Opened(), Deposited(20m, 20m));
+
+        var error = Assert.Throws<InsufficientFunds>(() => account.TransferOut(Guid.NewGuid(), Guid.NewGuid(), Of(20.01m, Currency.EUR), Rates));
+
+        Assert.Contains("the transfer needs 20.01 EUR", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void When_receiving_a_transfer_then_the_destination_is_credited_in_its_own_currency()
+    {
+        var transferId = Guid.NewGuid();
+        var from = Guid.NewGuid();
+        var account = Given(Opened(Currency.CAD));
+
+        var received = account.TransferIn(transferId, from, Of(10m, Currency.EUR), Rates);
+
+        Assert.Equal(new MoneyTransferredIn(AccountId, transferId, from, 14.70m, "CAD", 10m, "EUR", 1.47m, 14.70m), received);
+        Assert.Equal(14.70m, Given(Opened(Currency.CAD), received).Balance);
+    }
 }
