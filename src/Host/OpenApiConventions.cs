@@ -1,4 +1,5 @@
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Idempotency;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -7,7 +8,7 @@ namespace Bank.Host;
 /// <summary>
 /// The OpenAPI document says what the API accepts: money as decimal numbers (never a binary float), paging and
 /// versions as integers and ids as GUIDs (the endpoints read them as text only to answer a bad one with a clear 400),
-/// and the 413 and 415 answers every command can give.
+/// the 413 and 415 answers every command can give, and the Idempotency-Key header commands accept.
 /// </summary>
 internal static class OpenApiConventions
 {
@@ -16,7 +17,7 @@ internal static class OpenApiConventions
         ["id"] = new() { Type = JsonSchemaType.String, Format = "uuid" },
         ["accountId"] = new() { Type = JsonSchemaType.String, Format = "uuid" },
         ["page"] = new() { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
-        ["pageSize"] = new() { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100" },
+        ["pageSize"] = new() { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
         ["minVersion"] = new() { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" },
     };
 
@@ -31,14 +32,36 @@ internal static class OpenApiConventions
 
             return Task.CompletedTask;
         });
-        options.AddOperationTransformer((operation, _, _) =>
+        options.AddOperationTransformer((operation, context, _) =>
         {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
             {
                 if (parameter.Name is { } name && QueryAndPath.TryGetValue(name, out var schema))
                 {
-                    parameter.Schema = schema.CreateShallowCopy();
+                    var copy = (OpenApiSchema)schema.CreateShallowCopy();
+                    if (name == "pageSize" && metadata.OfType<PagingLimits>().FirstOrDefault() is { } limits)
+                    {
+                        copy.Maximum = limits.MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+
+                    parameter.Schema = copy;
                 }
+            }
+
+            if (metadata.OfType<IdempotentCommandMetadata>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyKey.HeaderName,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description =
+                        "Optional; a repeat with the same key, method, path and body gets the first answer again (with " +
+                        "Idempotent-Replayed: true) and changes nothing; another body gets 422. Kept at least 24 hours.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
+                });
             }
 
             if (operation.RequestBody is not null)

@@ -17,7 +17,32 @@ public sealed class HostEndpointsTests(BankHost host) : IClassFixture<BankHost>
         Assert.Contains("\"/accounts\"", document, StringComparison.Ordinal);
         Assert.Contains("\"/accounts/{id}/deposits\"", document, StringComparison.Ordinal);
         Assert.Contains("\"/accounts/{id}/withdrawals\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/transfers\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/accounts/{id}/transactions\"", document, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_declares_the_Idempotency_Key_header_on_every_command_and_each_list_s_largest_page()
+    {
+        var paths = System.Text.Json.JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+
+        foreach (var command in new[] { "/customers", "/accounts", "/accounts/{id}/deposits", "/accounts/{id}/withdrawals", "/transfers" })
+        {
+            var parameters = paths.GetProperty(command).GetProperty("post").GetProperty("parameters").EnumerateArray();
+            Assert.Contains(parameters, p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+        }
+
+        Assert.Equal(100, MaxPageSize(paths.GetProperty("/customers").GetProperty("get")));
+        Assert.Equal(200, MaxPageSize(paths.GetProperty("/accounts/{id}/transactions").GetProperty("get")));
+        Assert.DoesNotContain(
+            paths.GetProperty("/accounts/{id}").GetProperty("get").GetProperty("parameters").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "Idempotency-Key");
+    }
+
+    private static int MaxPageSize(System.Text.Json.JsonElement operation) =>
+        operation.GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "pageSize")
+            .GetProperty("schema").GetProperty("maximum").GetInt32();
 
     [Fact]
     public async Task The_OpenAPI_document_advertises_money_as_decimals_paging_as_integers_and_the_413_and_415_answers()

@@ -20,6 +20,7 @@ internal static class ListCustomersEndpoint
         app.MapGet("/customers", Handle)
             .WithName("ListCustomers")
             .WithSummary($"Customers, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}).")
+            .WithMetadata(new PagingLimits(MaxPageSize))
             .Produces<CustomerListResponse>()
             .ProducesValidationProblem();
 
