@@ -4,6 +4,28 @@ namespace Bank.Accounts.Contracts;
 public sealed record AccountOpened(Guid AccountId, Guid CustomerId, string Currency);
 
 /// <summary>
+/// What every event that moves money in or out of an account says: <see cref="Amount"/> in the account's
+/// <see cref="Currency"/>, what was asked for (<see cref="OriginalAmount"/> in <see cref="OriginalCurrency"/>),
+/// the <see cref="ExchangeRate"/> applied, and the <see cref="Balance"/> after it.
+/// </summary>
+public interface IMoneyMovement
+{
+    Guid AccountId { get; }
+
+    decimal Amount { get; }
+
+    string Currency { get; }
+
+    decimal OriginalAmount { get; }
+
+    string OriginalCurrency { get; }
+
+    decimal ExchangeRate { get; }
+
+    decimal Balance { get; }
+}
+
+/// <summary>
 /// Money was paid into an account. <see cref="Amount"/> is in the account's <see cref="Currency"/>;
 /// when the deposit was made in another currency, <see cref="OriginalAmount"/> and
 /// <see cref="OriginalCurrency"/> say what was paid and <see cref="ExchangeRate"/> the rate applied,
@@ -16,7 +38,7 @@ public sealed record MoneyDeposited(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance);
+    decimal Balance) : IMoneyMovement;
 
 /// <summary>Money was taken out of an account; the fields mean what they mean in <see cref="MoneyDeposited"/>.</summary>
 public sealed record MoneyWithdrawn(
@@ -26,7 +48,7 @@ public sealed record MoneyWithdrawn(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance);
+    decimal Balance) : IMoneyMovement;
 
 /// <summary>
 /// Money left an account for another one (<see cref="ToAccountId"/>) in the transfer <see cref="TransferId"/>;
@@ -42,7 +64,7 @@ public sealed record MoneyTransferredOut(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance);
+    decimal Balance) : IMoneyMovement;
 
 /// <summary>
 /// Money arrived in an account from another one (<see cref="FromAccountId"/>) in the transfer <see cref="TransferId"/>;
@@ -57,7 +79,7 @@ public sealed record MoneyTransferredIn(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance);
+    decimal Balance) : IMoneyMovement;
 
 /// <summary>The stable names of the Accounts module's events. Never change a name once events carry it.</summary>
 public static class AccountEvents

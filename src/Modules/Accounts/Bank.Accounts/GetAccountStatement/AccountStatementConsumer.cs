@@ -10,48 +10,33 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
         IConsumer<MoneyTransferredOut>,
         IConsumer<MoneyTransferredIn>
 {
-    public Task Consume(ConsumeContext<MoneyDeposited> context)
-    {
-        var e = context.Message;
-        views.Add(context, (metadata, id) => new StatementLine(
-            id, e.AccountId, StatementLine.Deposit, metadata.Timestamp, e.Amount, e.Currency,
-            e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, TransferId: null, CounterpartyAccountId: null)
-        {
-            Version = metadata.StreamVersion,
-        });
-        return Task.CompletedTask;
-    }
+    public Task Consume(ConsumeContext<MoneyDeposited> context) => AddLine(context, StatementLine.Deposit);
 
-    public Task Consume(ConsumeContext<MoneyWithdrawn> context)
-    {
-        var e = context.Message;
-        views.Add(context, (metadata, id) => new StatementLine(
-            id, e.AccountId, StatementLine.Withdrawal, metadata.Timestamp, e.Amount, e.Currency,
-            e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, TransferId: null, CounterpartyAccountId: null)
-        {
-            Version = metadata.StreamVersion,
-        });
-        return Task.CompletedTask;
-    }
+    public Task Consume(ConsumeContext<MoneyWithdrawn> context) => AddLine(context, StatementLine.Withdrawal);
 
-    public Task Consume(ConsumeContext<MoneyTransferredOut> context)
-    {
-        var e = context.Message;
-        views.Add(context, (metadata, id) => new StatementLine(
-            id, e.AccountId, StatementLine.TransferOut, metadata.Timestamp, e.Amount, e.Currency,
-            e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, e.TransferId, e.ToAccountId)
-        {
-            Version = metadata.StreamVersion,
-        });
-        return Task.CompletedTask;
-    }
+    public Task Consume(ConsumeContext<MoneyTransferredOut> context) =>
+        AddLine(context, StatementLine.TransferOut, context.Message.TransferId, context.Message.ToAccountId);
 
-    public Task Consume(ConsumeContext<MoneyTransferredIn> context)
+    public Task Consume(ConsumeContext<MoneyTransferredIn> context) =>
+        AddLine(context, StatementLine.TransferIn, context.Message.TransferId, context.Message.FromAccountId);
+
+    private Task AddLine<TMovement>(ConsumeContext<TMovement> context, string type, Guid? transferId = null, Guid? counterpartyAccountId = null)
+        where TMovement : class, IMoneyMovement
     {
-        var e = context.Message;
+        var movement = context.Message;
         views.Add(context, (metadata, id) => new StatementLine(
-            id, e.AccountId, StatementLine.TransferIn, metadata.Timestamp, e.Amount, e.Currency,
-            e.OriginalAmount, e.OriginalCurrency, e.ExchangeRate, e.Balance, e.TransferId, e.FromAccountId)
+            id,
+            movement.AccountId,
+            type,
+            metadata.Timestamp,
+            movement.Amount,
+            movement.Currency,
+            movement.OriginalAmount,
+            movement.OriginalCurrency,
+            movement.ExchangeRate,
+            movement.Balance,
+            transferId,
+            counterpartyAccountId)
         {
             Version = metadata.StreamVersion,
         });
