@@ -14,10 +14,15 @@ if (args is [QueryModelCommands.Verify or QueryModelCommands.Rebuild, ..])
     return await QueryModelCommands.RunAsync(args);
 }
 
+if (args is [DeadLetterCommands.Command, ..])
+{
+    return await DeadLetterCommands.RunAsync(args);
+}
+
 // Settings may follow as --Key=value; anything else is a mistyped command, which must not start the server.
 if (args is [var unknown, ..] && !unknown.StartsWith('-'))
 {
-    Console.Error.WriteLine($"Unknown command '{unknown}'. Usage: Bank.Host [verify | rebuild [customers|accounts] | kafka-broker [--port N] [--partitions N]] [--Key=value ...]");
+    Console.Error.WriteLine($"Unknown command '{unknown}'. Usage: Bank.Host [verify | rebuild [customers|accounts] | dead-letters [list|replay|discard ...] | kafka-broker [--port N] [--partitions N]] [--Key=value ...]");
     return 2;
 }
 

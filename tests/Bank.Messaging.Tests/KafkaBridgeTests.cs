@@ -63,47 +63,114 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_message_that_keeps_failing_is_retried_then_dead_lettered_and_the_partition_moves_on()
+    public async Task A_message_that_keeps_failing_parks_its_key_while_other_keys_of_its_partition_flow_and_replay_applies_it_in_order()
     {
         await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);
         var account = Guid.NewGuid();
-        foreach (var (version, amount) in new[] { (1, 1m), (2, 1m), (3, 13m), (4, 1m), (5, 1m) })
+        var partition = await Deposits.ProduceAsync(_broker.BootstrapServers, account, 1, 1m);
+        var neighbours = new List<Guid>();
+        while (neighbours.Count < 2)
         {
-            await Deposits.ProduceAsync(_broker.BootstrapServers, account, version, amount);
+            var candidate = Guid.NewGuid();
+            if (await Deposits.ProduceAsync(_broker.BootstrapServers, candidate, 1, 1m) == partition)
+            {
+                neighbours.Add(candidate);
+            }
         }
 
-        await Eventually.ReturnsAsync(() => Task.FromResult(_recorder.VersionsOf("beta", account.ToString("D")).Count()), count => count >= 4);
+        foreach (var (version, amount) in new[] { (2, 1m), (3, 13m), (4, 1m), (5, 1m) })
+        {
+            await Deposits.ProduceAsync(_broker.BootstrapServers, account, version, amount);
+            foreach (var neighbour in neighbours)
+            {
+                Assert.Equal(partition, await Deposits.ProduceAsync(_broker.BootstrapServers, neighbour, version, 1m));
+            }
+        }
 
-        Assert.Equal([1L, 2, 4, 5], _recorder.VersionsOf("beta", account.ToString("D")));
-        Assert.Equal([1L, 2, 3, 4, 5], _recorder.VersionsOf("alpha", account.ToString("D")));
-        Assert.Equal(3, _recorder.Attempts.Count(a => a is { Module: "beta", Version: 3 }));
-        var dead = Assert.Single(await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account.dlt", expected: 1));
-        Assert.Equal(account.ToString("D"), dead.Key);
-        Assert.Contains("\"amount\":13", dead.Value, StringComparison.Ordinal);
-        Assert.Equal("3", dead.Headers[EventHeaders.StreamVersion]);
-        Assert.Equal("System.InvalidOperationException", dead.Headers[DeadLetterHeaders.ExceptionType]);
-        Assert.Contains("unlucky", dead.Headers[DeadLetterHeaders.ExceptionMessage], StringComparison.Ordinal);
-        Assert.Equal($"beta-{_groups}", dead.Headers[DeadLetterHeaders.ConsumerGroup]);
-        Assert.Equal("events_Account", dead.Headers[DeadLetterHeaders.OriginalTopic]);
-        Assert.Equal("2", dead.Headers[DeadLetterHeaders.OriginalOffset]);
-        Assert.True(int.TryParse(dead.Headers[DeadLetterHeaders.OriginalPartition], out _));
+        var key = account.ToString("D");
+        await Eventually.ReturnsAsync(
+            () => host.DeadLetters.ListAsync(CancellationToken.None), parked => parked.SingleOrDefault() is { Count: 3 }, TimeSpan.FromSeconds(30));
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(neighbours.Sum(n => _recorder.VersionsOf("beta", n.ToString("D")).Count())), count => count == 10);
+
+        Assert.Equal([1L, 2], _recorder.VersionsOf("beta", key));
+        Assert.Equal([1L, 2, 3, 4, 5], _recorder.VersionsOf("alpha", key));
+        Assert.All(neighbours, n => Assert.Equal([1L, 2, 3, 4, 5], _recorder.VersionsOf("beta", n.ToString("D"))));
+        var parked = Assert.Single(await host.DeadLetters.ListAsync(CancellationToken.None));
+        Assert.Equal(($"beta-{_groups}", "events_Account", key, 3, 3L), (parked.Group, parked.Topic, parked.Key, parked.Count, parked.FirstStreamVersion));
+        Assert.Contains("unlucky", parked.Error, StringComparison.Ordinal);
+        var dead = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account.dlt", expected: 3);
+        Assert.Equal(["3", "4", "5"], dead.Select(m => m.Headers[EventHeaders.StreamVersion]));
+        Assert.All(dead, m => Assert.Equal(key, m.Key));
+        Assert.Contains("\"amount\":13", dead[0].Value, StringComparison.Ordinal);
+        Assert.Equal("System.InvalidOperationException", dead[0].Headers[DeadLetterHeaders.ExceptionType]);
+        Assert.Contains("unlucky", dead[0].Headers[DeadLetterHeaders.ExceptionMessage], StringComparison.Ordinal);
+        Assert.Equal($"beta-{_groups}", dead[0].Headers[DeadLetterHeaders.ConsumerGroup]);
+        Assert.Equal("events_Account", dead[0].Headers[DeadLetterHeaders.OriginalTopic]);
+        Assert.Equal(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), dead[0].Headers[DeadLetterHeaders.OriginalPartition]);
+
+        var stillFailing = Assert.Single(await host.DeadLetters.ReplayAsync(null, key, CancellationToken.None));
+        Assert.Equal((0, 3), (stillFailing.Handled, stillFailing.StillParked));
+
+        _recorder.UnluckyThirteen = false;
+        var replayed = Assert.Single(await host.DeadLetters.ReplayAsync($"beta-{_groups}", key, CancellationToken.None));
+        Assert.Equal((3, 0), (replayed.Handled, replayed.StillParked));
+        Assert.Equal([1L, 2, 3, 4, 5], _recorder.VersionsOf("beta", key));
+        Assert.Empty(await host.DeadLetters.ListAsync(CancellationToken.None));
+        Assert.Empty(await host.DeadLetters.ReplayAsync(null, null, CancellationToken.None));
+
+        // The key flows again.
+        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 6, 1m);
+        await Eventually.ReturnsAsync(() => Task.FromResult(_recorder.VersionsOf("beta", key).Count()), count => count == 6);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], _recorder.VersionsOf("beta", key));
     }
 
     [Fact]
-    public async Task An_unreadable_payload_is_dead_lettered_and_later_messages_are_processed()
+    public async Task An_unreadable_payload_parks_its_key_in_every_group_until_it_is_discarded_and_the_rest_replayed()
     {
         await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);
         var account = Guid.NewGuid();
-        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 1, 1m, rawValue: "{ this is not json");
+        var poison = Guid.NewGuid();
+        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 1, 1m, rawValue: "{ this is not json", eventId: poison);
         await Deposits.ProduceAsync(_broker.BootstrapServers, account, 2, 1m);
 
-        await Eventually.ReturnsAsync(() => Task.FromResult(_recorder.VersionsOf("alpha", account.ToString("D")).Count()), count => count >= 1);
-        await Eventually.ReturnsAsync(() => Task.FromResult(_recorder.VersionsOf("beta", account.ToString("D")).Count()), count => count >= 1);
+        await Eventually.ReturnsAsync(
+            () => host.DeadLetters.ListAsync(CancellationToken.None), parked => parked.Count == 2 && parked.All(p => p.Count == 2), TimeSpan.FromSeconds(30));
+        Assert.Empty(_recorder.Handled);
+        var dead = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account.dlt", expected: 4);
+        Assert.Equal(2, dead.Count(message => message.Value == "{ this is not json"));
 
-        var dead = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account.dlt", expected: 2);
-        Assert.Equal(2, dead.Count);
-        Assert.All(dead, message => Assert.Equal("{ this is not json", message.Value));
-        Assert.Equal([$"alpha-{_groups}", $"beta-{_groups}"], dead.Select(m => m.Headers[DeadLetterHeaders.ConsumerGroup]).Order());
+        var dropped = await host.DeadLetters.DiscardAsync(null, account.ToString("D"), poison, CancellationToken.None);
+        Assert.Equal(2, dropped.Count);
+        Assert.All(dropped, d => Assert.Equal(poison, d.FirstEventId));
+        var replayed = await host.DeadLetters.ReplayAsync(null, account.ToString("D"), CancellationToken.None);
+
+        Assert.All(replayed, r => Assert.Equal((1, 0), (r.Handled, r.StillParked)));
+        Assert.Equal([2L], _recorder.VersionsOf("alpha", account.ToString("D")));
+        Assert.Equal([2L], _recorder.VersionsOf("beta", account.ToString("D")));
+    }
+
+    [Fact]
+    public async Task A_message_of_no_known_type_parks_its_key()
+    {
+        await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);
+        var account = Guid.NewGuid();
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _broker.BootstrapServers }).SetLogHandler((_, _) => { }).Build())
+        {
+            await producer.ProduceAsync("events_Account", new Message<string, string>
+            {
+                Key = account.ToString("D"),
+                Value = "{}",
+                Headers = new Headers { { EventHeaders.MessageType, "MoneyPrinted"u8.ToArray() } },
+            });
+        }
+
+        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 1, 1m);
+
+        var parked = await Eventually.ReturnsAsync(
+            () => host.DeadLetters.ListAsync(CancellationToken.None), keys => keys.Count == 2 && keys.All(k => k.Count == 2), TimeSpan.FromSeconds(30));
+        Assert.All(parked, key => Assert.Contains("'MoneyPrinted' is not an event type", key.Error, StringComparison.Ordinal));
+        Assert.Empty(_recorder.Handled);
     }
 
     [Fact]

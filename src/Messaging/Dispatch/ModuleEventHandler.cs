@@ -14,8 +14,8 @@ namespace Bank.Messaging.Dispatch;
 
 /// <summary>
 /// Decides what becomes of an event whose consumers still fail after their retries: true once it is
-/// set aside (dead-lettered, say) and the later events of its stream may go on; false to keep it, and
-/// them, unfinished.
+/// set aside (parked, say), false to keep it unfinished. Either way the later events of its stream in
+/// the batch are not handled: they stay unfinished, to keep their order.
 /// </summary>
 internal delegate Task<bool> SetAside(ReceivedEvent failed, Exception error, CancellationToken cancellationToken);
 
@@ -65,8 +65,9 @@ internal sealed class ModuleEventHandler
     /// Runs the module's consumers for each event in order and writes the query-model changes of those that
     /// finished (also when <paramref name="cancellationToken"/> stops the batch half way); returns them. An
     /// event of a type the module does not consume is finished as it is. An event that still fails goes to
-    /// <paramref name="setAside"/>; while it is not set aside, the later events of its stream wait, to keep
-    /// their order. Throws when the changes could not be written: then nothing of the batch is finished.
+    /// <paramref name="setAside"/> (finished once set aside); the later events of its stream in the batch
+    /// stay unfinished, to keep their order. Throws when the changes could not be written: then nothing of the
+    /// batch is finished.
     /// </summary>
     public async Task<IReadOnlyList<ReceivedEvent>> HandleAsync(
         IReadOnlyList<ReceivedEvent> events, SetAside setAside, CancellationToken cancellationToken)
@@ -85,13 +86,15 @@ internal sealed class ModuleEventHandler
         {
             foreach (var e in events)
             {
-                if (!waiting.Contains(e.StreamId) && await TryHandleAsync(scope, e, setAside, cancellationToken))
-                {
-                    finished.Add(e);
-                }
-                else
+                var outcome = waiting.Contains(e.StreamId) ? Outcome.Failed : await TryHandleAsync(scope, e, setAside, cancellationToken);
+                if (outcome != Outcome.Handled)
                 {
                     waiting.Add(e.StreamId);
+                }
+
+                if (outcome != Outcome.Failed)
+                {
+                    finished.Add(e);
                 }
             }
         }
@@ -110,11 +113,18 @@ internal sealed class ModuleEventHandler
         return finished;
     }
 
-    private async Task<bool> TryHandleAsync(IServiceScope scope, ReceivedEvent e, SetAside setAside, CancellationToken cancellationToken)
+    private enum Outcome
+    {
+        Handled,
+        SetAside,
+        Failed,
+    }
+
+    private async Task<Outcome> TryHandleAsync(IServiceScope scope, ReceivedEvent e, SetAside setAside, CancellationToken cancellationToken)
     {
         if (!_messageUrns.TryGetValue(e.Type.ClrType, out var urn))
         {
-            return true;
+            return Outcome.Handled;
         }
 
         var headers = new Dictionary<string, object>(3, StringComparer.OrdinalIgnoreCase)
@@ -131,7 +141,7 @@ internal sealed class ModuleEventHandler
             await (e.Source is null
                 ? _dispatcher.Dispatch(e.Json, headers, cancellationToken, scope, e.Metadata)
                 : _dispatcher.Dispatch(e.Json, headers, cancellationToken, scope, e.Metadata, e.Source));
-            return true;
+            return Outcome.Handled;
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -143,7 +153,7 @@ internal sealed class ModuleEventHandler
                 e.Type.Name,
                 e.StreamId,
                 e.Metadata.StreamVersion);
-            return await setAside(e, error, cancellationToken);
+            return await setAside(e, error, cancellationToken) ? Outcome.SetAside : Outcome.Failed;
         }
     }
 

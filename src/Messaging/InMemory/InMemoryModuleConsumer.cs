@@ -7,14 +7,17 @@ namespace Bank.Messaging.InMemory;
 
 /// <summary>
 /// One module's reader of its in-memory queue: takes what has arrived, up to a batch, and hands it to the
-/// module's event handler. A batch whose query models could not be written is handled again; an event
-/// whose consumers keep failing is logged by the handler and passed over (there is no dead-letter topic in memory).
+/// module's event handler. A batch whose query models could not be written is handled again. An event whose
+/// consumers keep failing parks its stream until the host stops: it and the stream's later events are logged and
+/// dropped, never applied out of order (nothing of the in-memory transport outlives the process).
 /// </summary>
 internal sealed class InMemoryModuleConsumer(
     string module, InMemoryEventBroadcaster broadcaster, ModuleEventHandlers handlers, ILogger<InMemoryModuleConsumer> logger) : BackgroundService
 {
     private const int MaxBatch = 500;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly HashSet<Guid> _parkedStreams = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,7 +49,17 @@ internal sealed class InMemoryModuleConsumer(
         {
             try
             {
-                await handler.HandleAsync(batch, static (_, _, _) => Task.FromResult(true), stoppingToken);
+                var finished = await handler.HandleAsync(batch.Where(e => !_parkedStreams.Contains(e.StreamId)).ToList(), Park, stoppingToken);
+                foreach (var dropped in batch.Except(finished).Where(e => _parkedStreams.Contains(e.StreamId)))
+                {
+                    logger.LogError(
+                        "Module {Module} drops {Type} of stream {StreamId} at version {Version}: the stream is parked behind an event that failed",
+                        module,
+                        dropped.Type.Name,
+                        dropped.StreamId,
+                        dropped.Metadata.StreamVersion);
+                }
+
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -55,5 +68,11 @@ internal sealed class InMemoryModuleConsumer(
                 await Task.Delay(backoff, stoppingToken);
             }
         }
+    }
+
+    private Task<bool> Park(ReceivedEvent failed, Exception error, CancellationToken cancellationToken)
+    {
+        _parkedStreams.Add(failed.StreamId);
+        return Task.FromResult(true);
     }
 }

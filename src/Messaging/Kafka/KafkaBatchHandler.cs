@@ -2,27 +2,50 @@ using System.Threading.Channels;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
+using Bank.Messaging.Parking;
+using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka;
 
 /// <summary>
-/// Takes what the poll loop queued, a batch at a time, and hands it to the module's event handler. A message
-/// whose consumers still fail after their retries, or that cannot be read, goes to <c>{topic}.dlt</c>; a batch
-/// whose query models could not be written is handled again, until it is or the host stops. Only then does
-/// <see cref="PartitionProgress"/> move the partitions on: nothing is skipped silently.
+/// Takes what the poll loop queued, a batch at a time, and hands it to the module's event handler. A message whose
+/// consumers still fail after their retries, or that cannot be read, parks its key: it and every later message of
+/// the key are stored in PostgreSQL (<see cref="ParkedMessages"/>) and copied to <c>{topic}.dlt</c>, while the other
+/// keys flow on. A batch whose query models could not be written is handled again, until it is or the host stops.
+/// Only then does <see cref="PartitionProgress"/> move the partitions on: nothing is skipped silently.
 /// </summary>
 internal sealed class KafkaBatchHandler(
     string group,
+    string topic,
     ModuleEventHandler module,
     EventTypeRegistry eventTypes,
+    EventStoreCheck storeCheck,
+    ParkedMessages parked,
     DeadLetterPublisher deadLetters,
+    MessagingMetrics metrics,
     PartitionProgress progress,
+    TimeProvider time,
     ILogger logger)
 {
     private const int MaxBatch = 500;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    // The keys of the topic parked in the group, as far as this member knows: read again whenever it gets partitions,
+    // since another instance may have parked keys of them. Touched by the batch loop only.
+    private HashSet<string> _parkedKeys = [];
+    private volatile bool _parkedKeysUnknown = true;
+
+    private enum Parking
+    {
+        Parked,
+        KeyNoLongerParked,
+        Failed,
+    }
+
+    /// <summary>Called by the poll loop when the member gets partitions, before any of their messages is queued.</summary>
+    public void PartitionsAssigned() => _parkedKeysUnknown = true;
 
     public async Task RunAsync(ChannelReader<ConsumeResult<string, byte[]>> received, CancellationToken stoppingToken)
     {
@@ -52,15 +75,22 @@ internal sealed class KafkaBatchHandler(
         var finished = new HashSet<ConsumeResult<string, byte[]>>(ReferenceEqualityComparer.Instance);
         try
         {
-            for (var backoff = TimeSpan.FromMilliseconds(200); ; backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks)))
+            var backoff = TimeSpan.FromMilliseconds(200);
+            while (true)
             {
+                var before = finished.Count;
                 await HandleAsync(batch.Where(m => !finished.Contains(m)).ToList(), finished, stoppingToken);
                 if (finished.Count == batch.Count || stoppingToken.IsCancellationRequested)
                 {
                     return;
                 }
 
-                await Task.Delay(backoff, stoppingToken);
+                // Messages that waited behind a key parked in this attempt are parked at once; a failure waits a while.
+                if (finished.Count == before)
+                {
+                    await Task.Delay(backoff, stoppingToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                }
             }
         }
         finally
@@ -69,58 +99,172 @@ internal sealed class KafkaBatchHandler(
         }
     }
 
-    /// <summary>One attempt at the messages; adds those finished (handled, passed over, or dead-lettered) to <paramref name="finished"/>.</summary>
+    /// <summary>One attempt at the messages; adds those finished (handled, passed over, or parked) to <paramref name="finished"/>.</summary>
     private async Task HandleAsync(
         List<ConsumeResult<string, byte[]>> messages, HashSet<ConsumeResult<string, byte[]>> finished, CancellationToken stoppingToken)
     {
-        var events = new List<ReceivedEvent>(messages.Count);
-        var messageOf = new Dictionary<ReceivedEvent, ConsumeResult<string, byte[]>>(ReferenceEqualityComparer.Instance);
-        var waitingKeys = new HashSet<(TopicPartition, string?)>();
-        foreach (var message in messages)
-        {
-            if (waitingKeys.Contains((message.TopicPartition, message.Message.Key)))
-            {
-                continue;
-            }
-
-            var read = KafkaEventReader.Read(message, eventTypes);
-            if (read.Event is { } e && module.Consumes(e.Type.ClrType))
-            {
-                events.Add(e);
-                messageOf[e] = message;
-            }
-            else if (read.Problem is { } problem && !await DeadLetterAsync(message, new InvalidDataException(problem), stoppingToken))
-            {
-                waitingKeys.Add((message.TopicPartition, message.Message.Key));
-            }
-            else
-            {
-                // Dead-lettered, or an event this module does not consume: passed over, as a consumer group should.
-                finished.Add(message);
-            }
-        }
-
         try
         {
-            var handled = await module.HandleAsync(events, (e, error, token) => DeadLetterAsync(messageOf[e], error, token), stoppingToken);
+            if (_parkedKeysUnknown)
+            {
+                _parkedKeysUnknown = false;
+                _parkedKeys = await parked.KeysAsync(group, topic, stoppingToken);
+            }
+
+            var events = new List<ReceivedEvent>(messages.Count);
+            var messageOf = new Dictionary<ReceivedEvent, ConsumeResult<string, byte[]>>(ReferenceEqualityComparer.Instance);
+            var waitingKeys = new HashSet<(TopicPartition, string?)>();
+            foreach (var message in messages)
+            {
+                if (waitingKeys.Contains((message.TopicPartition, message.Message.Key)))
+                {
+                    continue;
+                }
+
+                if (_parkedKeys.Contains(message.Message.Key ?? ""))
+                {
+                    var parking = await ParkAsync(message, new KeyParkedException(message.Message.Key), behindParked: true, stoppingToken);
+                    if (parking == Parking.Parked)
+                    {
+                        finished.Add(message);
+                        continue;
+                    }
+
+                    if (parking == Parking.Failed)
+                    {
+                        waitingKeys.Add((message.TopicPartition, message.Message.Key));
+                        continue;
+                    }
+                }
+
+                var read = KafkaEventReader.Read(message, eventTypes);
+                if (read.Problem is { } problem)
+                {
+                    if (await ParkAsync(message, new InvalidDataException(problem), behindParked: false, stoppingToken) == Parking.Parked)
+                    {
+                        finished.Add(message);
+                    }
+
+                    waitingKeys.Add((message.TopicPartition, message.Message.Key));
+                }
+                else if (read.Event is { } e && module.Consumes(e.Type.ClrType))
+                {
+                    events.Add(e);
+                    messageOf[e] = message;
+                }
+                else
+                {
+                    // An event this module does not consume: passed over, as a consumer group should.
+                    finished.Add(message);
+                }
+            }
+
+            var trusted = await TrustedAsync(events, messageOf, finished, stoppingToken);
+            var handled = await module.HandleAsync(
+                trusted,
+                async (e, error, token) => await ParkAsync(messageOf[e], error, behindParked: false, token) == Parking.Parked,
+                stoppingToken);
             finished.UnionWith(handled.Select(e => messageOf[e]));
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Consumer group {Group} could not write the query models of a batch of {Count}; it is handled again", group, events.Count);
+            _parkedKeysUnknown = true;
+            logger.LogWarning(e, "Consumer group {Group} could not write the query models of a batch of {Count}; it is handled again", group, messages.Count);
         }
     }
 
-    /// <summary>True once the dead-letter topic holds the message; until then it is not moved past.</summary>
-    private async Task<bool> DeadLetterAsync(ConsumeResult<string, byte[]> message, Exception error, CancellationToken stoppingToken)
+    /// <summary>
+    /// The events as the event store holds them (<see cref="EventStoreCheck"/>), added to <paramref name="messageOf"/>. One
+    /// that the store does not hold parks its key, and the key's later events of the batch wait to be parked behind it.
+    /// </summary>
+    private async Task<List<ReceivedEvent>> TrustedAsync(
+        List<ReceivedEvent> events,
+        Dictionary<ReceivedEvent, ConsumeResult<string, byte[]>> messageOf,
+        HashSet<ConsumeResult<string, byte[]>> finished,
+        CancellationToken stoppingToken)
     {
-        logger.LogError(
-            "Consumer group {Group} sends {Topic}[{Partition}]@{Offset} to the dead-letter topic: {Error}",
-            group,
-            message.Topic,
-            message.Partition.Value,
-            message.Offset.Value,
-            error.Message);
-        return await deadLetters.TryPublishAsync(message, group, error, stoppingToken);
+        var stored = await storeCheck.CheckAsync(events, stoppingToken);
+        var trusted = new List<ReceivedEvent>(events.Count);
+        var refused = new HashSet<Guid>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (e, problem) = stored[i];
+            var message = messageOf[events[i]];
+            if (refused.Contains(e.StreamId))
+            {
+                continue;
+            }
+
+            if (problem is not null)
+            {
+                refused.Add(e.StreamId);
+                metrics.Refused(group, message.Topic);
+                if (await ParkAsync(message, new InvalidDataException(problem), behindParked: false, stoppingToken) == Parking.Parked)
+                {
+                    finished.Add(message);
+                }
+
+                continue;
+            }
+
+            messageOf[e] = message;
+            trusted.Add(e);
+        }
+
+        return trusted;
+    }
+
+    /// <summary>
+    /// Parks the message (stores it, then copies it to the dead-letter topic): the first of its key with
+    /// <paramref name="behindParked"/> false, or one more behind a parked key, while that key is still parked.
+    /// </summary>
+    private async Task<Parking> ParkAsync(
+        ConsumeResult<string, byte[]> message, Exception error, bool behindParked, CancellationToken stoppingToken)
+    {
+        var key = message.Message.Key ?? "";
+        var reason = Reason(error);
+        if (!await parked.ParkAsync(ParkedMessage.Of(group, message, reason, time.GetUtcNow()), behindParked, stoppingToken))
+        {
+            // An operator re-drove or discarded what was parked: the key flows again, from this message on.
+            _parkedKeys.Remove(key);
+            return Parking.KeyNoLongerParked;
+        }
+
+        _parkedKeys.Add(key);
+        if (!await deadLetters.TryPublishAsync(message, group, error, stoppingToken))
+        {
+            return Parking.Failed;
+        }
+
+        if (behindParked)
+        {
+            logger.LogWarning(
+                "Consumer group {Group} parks {Topic}[{Partition}]@{Offset} behind the parked key {Key}",
+                group,
+                message.Topic,
+                message.Partition.Value,
+                message.Offset.Value,
+                key);
+        }
+        else
+        {
+            logger.LogError(
+                "Consumer group {Group} parks key {Key} of {Topic} at partition {Partition} offset {Offset}: {Reason}. Its later " +
+                "messages wait; see 'dead-letters'",
+                group,
+                key,
+                message.Topic,
+                message.Partition.Value,
+                message.Offset.Value,
+                reason);
+        }
+
+        return Parking.Parked;
+    }
+
+    private static string Reason(Exception error)
+    {
+        var failure = error is MassTransit.ConsumerException { InnerException: { } inner } ? inner : error;
+        return $"{failure.GetType().Name}: {failure.Message}";
     }
 }

@@ -7,11 +7,8 @@ using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka;
 
-/// <summary>What a Kafka message turned out to be: an event, a message of a type nobody here knows, or unreadable.</summary>
-internal readonly record struct ReadMessage(ReceivedEvent? Event, string? Problem)
-{
-    public bool IsUnknownType => Event is null && Problem is null;
-}
+/// <summary>What a Kafka message turned out to be: an event, or unreadable (and why).</summary>
+internal readonly record struct ReadMessage(ReceivedEvent? Event, string? Problem);
 
 /// <summary>Reads a broadcast event from a Kafka message, its headers parsed once, as the relay wrote them.</summary>
 internal static class KafkaEventReader
@@ -19,9 +16,14 @@ internal static class KafkaEventReader
     public static ReadMessage Read(ConsumeResult<string, byte[]> message, EventTypeRegistry eventTypes)
     {
         var headers = message.Message.Headers;
-        if (Header(headers, EventHeaders.MessageType) is not { } typeName || !eventTypes.TryGet(typeName, out var type))
+        if (Header(headers, EventHeaders.MessageType) is not { } typeName)
         {
-            return default;
+            return new ReadMessage(null, $"The message has no '{EventHeaders.MessageType}' header.");
+        }
+
+        if (!eventTypes.TryGet(typeName, out var type))
+        {
+            return new ReadMessage(null, $"The message type '{(typeName.Length <= 64 ? typeName : typeName[..64] + "…")}' is not an event type of this bank.");
         }
 
         if (!Guid.TryParse(message.Message.Key, out var streamId))

@@ -1,5 +1,7 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
+using Bank.Messaging.Parking;
+using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Marten;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +24,10 @@ internal sealed class KafkaModuleConsumer(
     ConsumerGroupState groupState,
     EventTypeRegistry eventTypes,
     DeadLetterPublisher deadLetters,
+    EventStoreCheck storeCheck,
+    ParkedMessages parked,
+    MessagingMetrics metrics,
+    TimeProvider time,
     IDocumentStore store,
     ILogger<KafkaModuleConsumer> logger) : BackgroundService
 {
@@ -51,11 +57,16 @@ internal sealed class KafkaModuleConsumer(
 
         var config = ConsumerConfig(topic);
         var log = new KafkaLog(logger);
+        KafkaBatchHandler? batches = null;
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => log.Write(message))
             .SetErrorHandler((_, error) => log.Error($"Kafka consumer group {_group}", error))
             .SetStatisticsHandler((_, statistics) => groupState.MemberStatistics(_group, topic, statistics))
-            .SetPartitionsAssignedHandler((_, partitions) => Log("gets", partitions))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                Log("gets", partitions);
+                batches?.PartitionsAssigned();
+            })
             .SetPartitionsRevokedHandler((_, partitions) => Log("hands over", partitions.Select(p => p.TopicPartition)))
             .SetPartitionsLostHandler((_, partitions) => Log("lost", partitions.Select(p => p.TopicPartition)))
             .Build();
@@ -63,11 +74,13 @@ internal sealed class KafkaModuleConsumer(
         logger.LogInformation(
             "Module {Module} consumes {Topic} in consumer group {Group} (session timeout {SessionTimeoutMs} ms)", module, topic, _group, config.SessionTimeoutMs);
 
-        var poll = new KafkaPollLoop(consumer, _group, logger);
         var progress = new PartitionProgress(consumer, _group, store, logger);
+        batches = new KafkaBatchHandler(
+            _group, topic, handlers.Get(module), eventTypes, storeCheck, parked, deadLetters, metrics, progress, time, logger);
+        var poll = new KafkaPollLoop(consumer, _group, logger);
         try
         {
-            await new KafkaBatchHandler(_group, handlers.Get(module), eventTypes, deadLetters, progress, logger).RunAsync(poll.Received, stoppingToken);
+            await batches.RunAsync(poll.Received, stoppingToken);
         }
         finally
         {

@@ -1,11 +1,14 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.Messaging.Dispatch;
+using Bank.Messaging.Parking;
 using Bank.Messaging.Relay;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka;
@@ -19,7 +22,22 @@ internal static class KafkaSetup
             .Bind(configuration.GetSection(KafkaOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
-        services.ConfigureMarten(options => options.Schema.For<ConsumerPosition>().DatabaseSchemaName(EventStoreSetup.SchemaName));
+        services.ConfigureMarten(options =>
+        {
+            options.Schema.For<ConsumerPosition>().DatabaseSchemaName(EventStoreSetup.SchemaName);
+            options.Schema.For<ParkedMessage>().DatabaseSchemaName(EventStoreSetup.SchemaName);
+        });
+        services.AddSingleton<ParkedMessages>();
+        services.AddSingleton<EventStoreCheck>();
+        services.AddSingleton(provider => new DeadLetters(
+            provider.GetRequiredService<ParkedMessages>(),
+            provider.GetRequiredService<EventStoreCheck>(),
+            provider.GetRequiredService<ModuleEventHandlers>(),
+            provider.GetRequiredService<EventTypeRegistry>(),
+            provider.GetRequiredService<IOptions<KafkaOptions>>(),
+            provider.GetRequiredService<ILogger<DeadLetters>>()));
+        services.AddSingleton<ParkedKeysWatch>();
+        services.AddHostedService(provider => provider.GetRequiredService<ParkedKeysWatch>());
         services.AddSingleton<KafkaCluster>();
         services.AddSingleton<RelayedOffsets>();
         services.AddSingleton<IEventBroadcaster, KafkaEventBroadcaster>();
@@ -28,7 +46,8 @@ internal static class KafkaSetup
         services.AddSingleton<ConsumerGroupState>();
         services.AddHealthChecks()
             .AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded)
-            .AddCheck<ConsumerGroupsHealthCheck>("consumer-groups", HealthStatus.Degraded);
+            .AddCheck<ConsumerGroupsHealthCheck>("consumer-groups", HealthStatus.Degraded)
+            .AddCheck<ParkedKeysHealthCheck>("parked-keys", HealthStatus.Degraded);
 
         // Topics first, then the watch on the groups and, where this instance consumes, one consumer group per module.
         services.AddHostedService<KafkaTopicsSetup>();

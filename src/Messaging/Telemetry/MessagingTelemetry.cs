@@ -25,8 +25,10 @@ internal sealed class MessagingMetrics
 {
     private readonly Histogram<double> _queryModelLag;
     private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _refused;
     private readonly ConcurrentDictionary<(string Group, string Topic, int Partition), long> _consumerLag = new();
     private long _relayBacklog = -1;
+    private IReadOnlyDictionary<string, int> _parkedKeys = new Dictionary<string, int>();
 
     public MessagingMetrics(IMeterFactory meters)
     {
@@ -37,7 +39,11 @@ internal sealed class MessagingMetrics
             description: "Time from an event's commit to the commit of the query models it changed, per module.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.5, 0.75, 1, 2.5, 5, 10, 30] });
         _deadLetters = meter.CreateCounter<long>(
-            "bank.dead_letters", unit: "{message}", description: "Messages a consumer group sent to a dead-letter topic.");
+            "bank.dead_letters", unit: "{message}", description: "Messages a consumer group parked and copied to a dead-letter topic.");
+        _refused = meter.CreateCounter<long>(
+            "bank.events_refused",
+            unit: "{message}",
+            description: "Messages a consumer group refused because the event store holds no such event (forged, or from another environment).");
         meter.CreateObservableGauge(
             "bank.relay.backlog",
             () => Interlocked.Read(ref _relayBacklog) is >= 0 and var backlog ? [new Measurement<long>(backlog)] : Array.Empty<Measurement<long>>(),
@@ -52,6 +58,11 @@ internal sealed class MessagingMetrics
                 new KeyValuePair<string, object?>("partition", p.Key.Partition))),
             unit: "{message}",
             description: "Messages of a partition after its consumer group's committed offset, as last read from the cluster (every 2 s).");
+        meter.CreateObservableGauge(
+            "bank.parked_keys",
+            () => Volatile.Read(ref _parkedKeys).Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("group", p.Key))),
+            unit: "{key}",
+            description: "Keys a consumer group parked after a message of theirs failed: their later events wait for an operator.");
     }
 
     public void QueryModelsWritten(string module, TimeSpan lag) =>
@@ -60,7 +71,12 @@ internal sealed class MessagingMetrics
     public void DeadLettered(string group, string topic) =>
         _deadLetters.Add(1, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
 
+    public void Refused(string group, string topic) =>
+        _refused.Add(1, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
+
     public void RelayBacklog(long backlog) => Interlocked.Exchange(ref _relayBacklog, backlog);
+
+    public void ParkedKeys(IReadOnlyDictionary<string, int> byGroup) => Volatile.Write(ref _parkedKeys, byGroup);
 
     /// <summary>The lag of every partition of a group; partitions no longer there are dropped.</summary>
     public void ConsumerLag(string group, IReadOnlyDictionary<(string Topic, int Partition), long> lags)

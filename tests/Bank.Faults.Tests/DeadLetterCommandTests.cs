@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Bank.Messaging.Events;
+using Bank.Testing;
+using Confluent.Kafka;
+using Xunit;
+
+namespace Bank.Faults.Tests;
+
+/// <summary><c>Bank.Host dead-letters</c> against a running host: a poison message parks its account until an operator acts.</summary>
+public sealed class DeadLetterCommandTests : FaultFixture
+{
+    [Fact]
+    public async Task A_poison_message_ahead_of_an_accounts_next_event_parks_the_account_until_it_is_discarded_and_the_rest_replayed()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{account}?minVersion=2")).StatusCode);
+
+        var poison = await ProducePoisonAsync(account, version: 3);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 5m, currency = "EUR" })).StatusCode);
+
+        var (_, listed) = await Eventually.ReturnsAsync(
+            () => HostProcess.RunCommandAsync(Settings, "dead-letters"),
+            run => run.Output.Contains("2 key(s) parked.", StringComparison.Ordinal) && !run.Output.Contains(": 1 event(s)", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60));
+        Assert.Contains($"accounts events_Account {account}: 2 event(s) set aside; first at version 3, event {poison}", listed, StringComparison.Ordinal);
+        Assert.Contains($"customers events_Account {account}: 2 event(s) set aside; first at version 3, event {poison}", listed, StringComparison.Ordinal);
+        Assert.Equal(2, (await (await client.GetAsync($"/accounts/{account}")).JsonAsync()).GetProperty("version").GetInt64());
+        var health = await Eventually.ReturnsAsync(
+            async () => await (await client.GetAsync("/health")).JsonAsync(),
+            h => h.GetProperty("checks").GetProperty("parked-keys").GetProperty("status").GetString() == "Degraded",
+            TimeSpan.FromSeconds(30));
+        Assert.Contains("2 key(s) parked", health.GetProperty("checks").GetProperty("parked-keys").GetProperty("description").GetString(), StringComparison.Ordinal);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.True(
+            metrics.Split('\n').Any(line => line.StartsWith("bank_parked_keys{", StringComparison.Ordinal)
+                && line.Contains("group=\"accounts\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal)),
+            metrics);
+
+        var (discardExit, discarded) = await HostProcess.RunCommandAsync(Settings, "dead-letters", "discard", "--key", account.ToString(), "--event", poison.ToString());
+        Assert.True(discardExit == 0, discarded);
+        Assert.Contains("2 parked message(s) discarded", discarded, StringComparison.Ordinal);
+        var (replayExit, replayed) = await HostProcess.RunCommandAsync(Settings, "dead-letters", "replay");
+        Assert.True(replayExit == 0, replayed);
+        Assert.Contains("2 of 2 key(s) un-parked.", replayed, StringComparison.Ordinal);
+
+        var shown = await (await client.GetAsync($"/accounts/{account}?minVersion=3")).JsonAsync();
+        Assert.Equal((15m, 3L), (shown.GetProperty("balance").GetDecimal(), shown.GetProperty("version").GetInt64()));
+        var (againExit, again) = await HostProcess.RunCommandAsync(Settings, "dead-letters", "replay");
+        Assert.Equal(0, againExit);
+        Assert.Contains("No parked key matches.", again, StringComparison.Ordinal);
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+
+        // The account flows again.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
+        Assert.Equal(16m, (await (await client.GetAsync($"/accounts/{account}?minVersion=4")).JsonAsync()).GetProperty("balance").GetDecimal());
+    }
+
+    [Fact]
+    public async Task A_parked_account_stays_parked_across_a_host_restart()
+    {
+        Guid account;
+        await using (var host = await HostProcess.StartAsync(Settings))
+        {
+            using var client = host.CreateClient();
+            account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{account}?minVersion=2")).StatusCode);
+            await ProducePoisonAsync(account, version: 3);
+            await Eventually.ReturnsAsync(() => ParkedAsync(account), parked => parked == 2, TimeSpan.FromSeconds(60));
+            await host.StopAsync();
+        }
+
+        await using var restarted = await HostProcess.StartAsync(Settings);
+        using var restartedClient = restarted.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await restartedClient.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 5m, currency = "EUR" })).StatusCode);
+
+        await Eventually.ReturnsAsync(() => ParkedAsync(account), parked => parked == 4, TimeSpan.FromSeconds(60));
+        Assert.Equal(2, (await (await restartedClient.GetAsync($"/accounts/{account}")).JsonAsync()).GetProperty("version").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("discard")]
+    [InlineData("discard", "--key", "k", "--event", "not-a-guid")]
+    [InlineData("replay", "--group")]
+    [InlineData("replay", "--group", "no-such-group")]
+    [InlineData("list", "--key", "k")]
+    public async Task Bad_arguments_exit_with_2_and_the_usage(params string[] args)
+    {
+        var (exitCode, output) = await HostProcess.RunCommandAsync(Settings, ["dead-letters", .. args]);
+
+        Assert.True(exitCode == 2, output);
+        Assert.True(output.Contains("Usage: Bank.Host dead-letters", StringComparison.Ordinal) || output.Contains("Unknown consumer group", StringComparison.Ordinal), output);
+    }
+
+    private Task<long> ParkedAsync(Guid account) =>
+        Database.ScalarAsync<long>($"SELECT count(*) FROM bank.mt_doc_parkedmessage WHERE data->>'key' = '{account}'");
+
+    /// <summary>Produces, onto the account's partition, a deposit its consumers cannot read: the next version, with a broken payload.</summary>
+    private async Task<Guid> ProducePoisonAsync(Guid account, long version)
+    {
+        var eventId = Guid.NewGuid();
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Broker.BootstrapServers })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        await producer.ProduceAsync("events_Account", new Message<string, byte[]>
+        {
+            Key = account.ToString("D"),
+            Value = "{ \"amount\": 1000000, "u8.ToArray(),
+            Headers = new Headers
+            {
+                { EventHeaders.MessageType, "MoneyDeposited"u8.ToArray() },
+                { EventHeaders.EventId, Encoding.UTF8.GetBytes(eventId.ToString("D")) },
+                { EventHeaders.StreamVersion, Encoding.UTF8.GetBytes(version.ToString(CultureInfo.InvariantCulture)) },
+                { EventHeaders.GlobalPosition, "1"u8.ToArray() },
+                { EventHeaders.Timestamp, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)) },
+            },
+        });
+        return eventId;
+    }
+}

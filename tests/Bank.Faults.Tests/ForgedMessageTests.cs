@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Bank.Messaging.Events;
+using Bank.Testing;
+using Confluent.Kafka;
+using Xunit;
+
+namespace Bank.Faults.Tests;
+
+/// <summary>Whoever can produce to a topic cannot change a query model: consumers trust only what the event store holds.</summary>
+public sealed class ForgedMessageTests : FaultFixture
+{
+    [Fact]
+    public async Task A_forged_deposit_with_a_new_event_id_changes_no_model_and_parks_the_account_as_not_in_the_event_store()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var account = await client.OpenAccountAsync("EUR", initialDeposit: 5m);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{account}?minVersion=2")).StatusCode);
+
+        var forged = Guid.NewGuid();
+        await ProduceAsync(account, forged, version: 3, """{"accountId":"ACCOUNT","amount":1000000,"currency":"EUR","originalAmount":1000000,"originalCurrency":"EUR","exchangeRate":1,"balance":1000005}""".Replace("ACCOUNT", account.ToString(), StringComparison.Ordinal));
+
+        var (_, listed) = await Eventually.ReturnsAsync(
+            () => HostProcess.RunCommandAsync(Settings, "dead-letters"),
+            run => run.Output.Contains("2 key(s) parked.", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60));
+        Assert.Contains($"accounts events_Account {account}: 1 event(s) set aside; first at version 3, event {forged}: InvalidDataException: Not in the event store", listed, StringComparison.Ordinal);
+        var shown = await (await client.GetAsync($"/accounts/{account}")).JsonAsync();
+        Assert.Equal((5m, 2L), (shown.GetProperty("balance").GetDecimal(), shown.GetProperty("version").GetInt64()));
+        Assert.Contains("bank_events_refused", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        var (discardExit, discarded) = await HostProcess.RunCommandAsync(Settings, "dead-letters", "discard", "--key", account.ToString());
+        Assert.True(discardExit == 0, discarded);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
+        shown = await (await client.GetAsync($"/accounts/{account}?minVersion=3")).JsonAsync();
+        Assert.Equal((6m, 3L), (shown.GetProperty("balance").GetDecimal(), shown.GetProperty("version").GetInt64()));
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public async Task A_real_event_sent_again_whether_tampered_or_as_it_was_changes_nothing()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var account = await client.OpenAccountAsync("EUR", initialDeposit: 5m);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{account}?minVersion=2")).StatusCode);
+        var real = (await TopicReader.ReadAsync(Broker.BootstrapServers, "events_Account", expected: 2))
+            .Single(m => m.Key == account.ToString() && m.Headers[EventHeaders.StreamVersion] == "2");
+
+        await ProduceAsync(real with { Value = real.Value.Replace("\"balance\":5", "\"balance\":1000005", StringComparison.Ordinal).Replace("\"amount\":5", "\"amount\":1000000", StringComparison.Ordinal) });
+        await ProduceAsync(real);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
+
+        // The deposit's event came after the resent ones on the account's partition: once it shows, they were handled.
+        var shown = await (await client.GetAsync($"/accounts/{account}?minVersion=3")).JsonAsync();
+        Assert.Equal(6m, shown.GetProperty("balance").GetDecimal());
+        var statement = await (await client.GetAsync($"/accounts/{account}/transactions")).JsonAsync();
+        Assert.Equal([1m, 5m], statement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("amount").GetDecimal()));
+        var (_, listed) = await HostProcess.RunCommandAsync(Settings, "dead-letters");
+        Assert.Contains("No key is parked.", listed, StringComparison.Ordinal);
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
+    public async Task Verify_names_a_document_edited_to_a_higher_version_and_the_fields_of_one_edited_in_place()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var edited = await client.OpenAccountAsync("EUR", initialDeposit: 5m);
+        var raised = await client.OpenAccountAsync("EUR", initialDeposit: 5m);
+        var (cleanExit, cleanOutput) = await ConvergeAndVerifyAsync();
+        Assert.True(cleanExit == 0, cleanOutput);
+
+        await Database.ScalarAsync<int>(
+            $"WITH changed AS (UPDATE accounts.mt_doc_accountview SET data = jsonb_set(data, '{{balance}}', '1000005') WHERE id = '{edited}' RETURNING 1) SELECT count(*)::int FROM changed");
+        await Database.ScalarAsync<int>(
+            $"WITH changed AS (UPDATE accounts.mt_doc_accountview SET data = jsonb_set(data, '{{balance}}', '1000005'), mt_version = 3 WHERE id = '{raised}' RETURNING 1) SELECT count(*)::int FROM changed");
+        var (exitCode, output) = await HostProcess.RunCommandAsync(Settings, "verify");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"AccountDetails {edited}: differs at version 2 in balance", output, StringComparison.Ordinal);
+        Assert.Contains($"AccountDetails {raised}: at version 3, newer than the event store (its stream is at 2)", output, StringComparison.Ordinal);
+    }
+
+    private Task ProduceAsync(Guid account, Guid eventId, long version, string value) =>
+        ProduceAsync(new TopicMessage("events_Account", 0, 0, account.ToString(), value, new Dictionary<string, string>
+        {
+            [EventHeaders.MessageType] = "MoneyDeposited",
+            [EventHeaders.EventId] = eventId.ToString(),
+            [EventHeaders.StreamVersion] = version.ToString(CultureInfo.InvariantCulture),
+            [EventHeaders.GlobalPosition] = "1",
+            [EventHeaders.Timestamp] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        }));
+
+    /// <summary>Produces as anyone with produce rights on the topic could: onto the key's partition, any headers.</summary>
+    private async Task ProduceAsync(TopicMessage message)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = Broker.BootstrapServers })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        var headers = new Headers();
+        foreach (var (name, value) in message.Headers)
+        {
+            headers.Add(name, Encoding.UTF8.GetBytes(value));
+        }
+
+        await producer.ProduceAsync(message.Topic, new Message<string, string> { Key = message.Key, Value = message.Value, Headers = headers });
+    }
+}
