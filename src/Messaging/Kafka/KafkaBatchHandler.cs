@@ -21,7 +21,7 @@ internal sealed class KafkaBatchHandler(
     string topic,
     ModuleEventHandler module,
     EventTypeRegistry eventTypes,
-    EventStoreCheck storeCheck,
+    EventStoreCheck? storeCheck,
     ParkedMessages parked,
     DeadLetterPublisher deadLetters,
     MessagingMetrics metrics,
@@ -174,7 +174,7 @@ internal sealed class KafkaBatchHandler(
     }
 
     /// <summary>
-    /// The events as the event store holds them (<see cref="EventStoreCheck"/>), added to <paramref name="messageOf"/>. One
+    /// The events as the event store holds them (<see cref="EventStoreCheck"/>, unless it is off), added to <paramref name="messageOf"/>. One
     /// that the store does not hold parks its key, and the key's later events of the batch wait to be parked behind it.
     /// </summary>
     private async Task<List<ReceivedEvent>> TrustedAsync(
@@ -183,6 +183,11 @@ internal sealed class KafkaBatchHandler(
         HashSet<ConsumeResult<string, byte[]>> finished,
         CancellationToken stoppingToken)
     {
+        if (storeCheck is null)
+        {
+            return events;
+        }
+
         var stored = await storeCheck.CheckAsync(events, stoppingToken);
         var trusted = new List<ReceivedEvent>(events.Count);
         var refused = new HashSet<Guid>();

@@ -76,7 +76,7 @@ internal sealed class KafkaModuleConsumer(
 
         var progress = new PartitionProgress(consumer, _group, store, logger);
         batches = new KafkaBatchHandler(
-            _group, topic, handlers.Get(module), eventTypes, storeCheck, parked, deadLetters, metrics, progress, time, logger);
+            _group, topic, handlers.Get(module), eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, time, logger);
         var poll = new KafkaPollLoop(consumer, _group, logger);
         try
         {

@@ -23,6 +23,12 @@ public sealed class KafkaOptions
     /// <summary>librdkafka properties for the module consumers only (session.timeout.ms, ...).</summary>
     public Dictionary<string, string> Consumer { get; set; } = [];
 
+    /// <summary>
+    /// Whether module consumers check each batch against the event store (one query per batch) and take the stored
+    /// payload. Turn it off only where ACLs let nobody but the bank's hosts produce to the topics, or to measure its cost.
+    /// </summary>
+    public bool CheckEventsAgainstStore { get; set; } = true;
+
     /// <summary>Consumer group of each module, by module name; the module's name when absent.</summary>
     public Dictionary<string, string> ConsumerGroups { get; set; } = [];
 

@@ -29,7 +29,10 @@ public sealed class DeadLetters
     internal DeadLetters(
         ParkedMessages parked,
         EventStoreCheck storeCheck,
-        ModuleEventHandlers handlers, EventTypeRegistry eventTypes, IOptions<KafkaOptions> options, ILogger<DeadLetters> logger)
+        ModuleEventHandlers handlers,
+        EventTypeRegistry eventTypes,
+        IOptions<KafkaOptions> options,
+        ILogger<DeadLetters> logger)
     {
         _parked = parked;
         _storeCheck = storeCheck;
