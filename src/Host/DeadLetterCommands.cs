@@ -1,4 +1,4 @@
-using Bank.Messaging.Parking;
+using Bank.Messaging.Kafka;
 using Marten;
 
 namespace Bank.Host;
@@ -43,7 +43,7 @@ internal static class DeadLetterCommands
                 }
 
                 Console.WriteLine(replayed.Count == 0 ? "No parked key matches." : $"{replayed.Count(k => k.StillParked == 0)} of {replayed.Count} key(s) un-parked.");
-                return 0;
+                return replayed.Any(k => k.StillParked > 0) ? 1 : 0;
             case "discard":
                 var dropped = await deadLetters.DiscardAsync(request.Group, request.Key!, request.EventId, CancellationToken.None);
                 foreach (var message in dropped)

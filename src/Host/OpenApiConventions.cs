@@ -62,6 +62,16 @@ internal static class OpenApiConventions
                         "Idempotent-Replayed: true) and changes nothing; another body gets 422. Kept at least 24 hours.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyKey.MaxLength },
                 });
+                const string KeyReused = "an Idempotency-Key sent again with another method, path or body (problem+json)";
+                operation.Responses ??= [];
+                if (operation.Responses.TryGetValue("422", out var declared) && declared is OpenApiResponse refused)
+                {
+                    refused.Description = $"{refused.Description}; or {KeyReused}";
+                }
+                else
+                {
+                    operation.Responses["422"] = new OpenApiResponse { Description = char.ToUpperInvariant(KeyReused[0]) + KeyReused[1..] + "." };
+                }
             }
 
             if (operation.RequestBody is not null)

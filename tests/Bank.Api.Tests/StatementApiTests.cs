@@ -97,10 +97,5 @@ public sealed class StatementApiTests(BankHost host) : IClassFixture<BankHost>
         return await response.JsonAsync();
     }
 
-    private async Task<JsonElement> GetOkAsync(string path)
-    {
-        var response = await _client.GetAsync(path);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.JsonAsync();
-    }
+    private Task<JsonElement> GetOkAsync(string path) => _client.GetShownAsync(path);
 }

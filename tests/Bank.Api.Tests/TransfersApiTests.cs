@@ -39,8 +39,8 @@ public sealed class TransfersApiTests(BankHost host) : IClassFixture<BankHost>
         Assert.Equal(10m, received.GetProperty("originalAmount").GetDecimal());
         Assert.Equal(1.08m, received.GetProperty("exchangeRate").GetDecimal());
 
-        var source = await (await _client.GetAsync($"/accounts/{from}?minVersion=3")).JsonAsync();
-        var destination = await (await _client.GetAsync($"/accounts/{to}?minVersion=2")).JsonAsync();
+        var source = await _client.GetShownAsync($"/accounts/{from}?minVersion=3");
+        var destination = await _client.GetShownAsync($"/accounts/{to}?minVersion=2");
         Assert.Equal(90m, source.GetProperty("balance").GetDecimal());
         Assert.Equal(10.80m, destination.GetProperty("balance").GetDecimal());
     }
@@ -57,8 +57,8 @@ public sealed class TransfersApiTests(BankHost host) : IClassFixture<BankHost>
         var body = await response.JsonAsync();
         AssertSide(body.GetProperty("from"), from, balance: 10.80m, version: 3);
         AssertSide(body.GetProperty("to"), to, balance: 14.70m, version: 2);
-        await _client.GetAsync($"/customers/{customerId}?accountId={from}&minVersion=3");
-        var customer = await (await _client.GetAsync($"/customers/{customerId}?accountId={to}&minVersion=2")).JsonAsync();
+        await _client.GetShownAsync($"/customers/{customerId}?accountId={from}&minVersion=3");
+        var customer = await _client.GetShownAsync($"/customers/{customerId}?accountId={to}&minVersion=2");
         Assert.Equal(20m, customer.GetProperty("totalBalance").GetProperty("amount").GetDecimal());
         Assert.Equal(2, customer.GetProperty("accounts").GetArrayLength());
     }

@@ -17,7 +17,7 @@ public sealed class DeadLetterCommandTests : FaultFixture
         await using var host = await HostProcess.StartAsync(Settings);
         using var client = host.CreateClient();
         var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{account}?minVersion=2")).StatusCode);
+        await client.GetShownAsync($"/accounts/{account}?minVersion=2");
 
         var poison = await ProducePoisonAsync(account, version: 3);
         Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 5m, currency = "EUR" })).StatusCode);
@@ -47,7 +47,7 @@ public sealed class DeadLetterCommandTests : FaultFixture
         Assert.True(replayExit == 0, replayed);
         Assert.Contains("2 of 2 key(s) un-parked.", replayed, StringComparison.Ordinal);
 
-        var shown = await (await client.GetAsync($"/accounts/{account}?minVersion=3")).JsonAsync();
+        var shown = await client.GetShownAsync($"/accounts/{account}?minVersion=3");
         Assert.Equal((15m, 3L), (shown.GetProperty("balance").GetDecimal(), shown.GetProperty("version").GetInt64()));
         var (againExit, again) = await HostProcess.RunCommandAsync(Settings, "dead-letters", "replay");
         Assert.Equal(0, againExit);
@@ -57,7 +57,7 @@ public sealed class DeadLetterCommandTests : FaultFixture
 
         // The account flows again.
         Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
-        Assert.Equal(16m, (await (await client.GetAsync($"/accounts/{account}?minVersion=4")).JsonAsync()).GetProperty("balance").GetDecimal());
+        Assert.Equal(16m, (await client.GetShownAsync($"/accounts/{account}?minVersion=4")).GetProperty("balance").GetDecimal());
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class DeadLetterCommandTests : FaultFixture
         {
             using var client = host.CreateClient();
             account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/accounts/{account}?minVersion=2")).StatusCode);
+            await client.GetShownAsync($"/accounts/{account}?minVersion=2");
             await ProducePoisonAsync(account, version: 3);
             await Eventually.ReturnsAsync(() => ParkedAsync(account), parked => parked == 2, TimeSpan.FromSeconds(60));
             await host.StopAsync();

@@ -6,7 +6,7 @@ using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
-using Bank.Messaging.Parking;
+using Bank.Messaging.Kafka;
 using Bank.Testing;
 using Confluent.Kafka;
 using MassTransit;
@@ -90,6 +90,8 @@ public sealed class BridgeHost : IAsyncDisposable
             ["Kafka:Consumer:session.timeout.ms"] = "3000",
             ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
             ["Relay:Enabled"] = "false",
+            // The test produces the events itself, as the relay would, without storing them: the bridge must take them.
+            ["Kafka:CheckEventsAgainstStore"] = "false",
         });
         builder.Services.AddSingleton(recorder);
         var eventStore = builder.Services.AddEventStore(builder.Configuration);

@@ -105,6 +105,26 @@ public sealed class QueryModelBatchTests : IAsyncLifetime
     }
 
     // The view counts the events applied to it.
+    [Fact]
+    public async Task An_event_undone_after_a_consumer_failed_for_good_leaves_no_trace_and_those_before_it_stay()
+    {
+        var id = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        await using (var batch = Batch(id, other))
+        {
+            batch.BeginEvent();
+            await batch.ApplyAsync(id, 1, Count(id), CancellationToken.None);
+            batch.BeginEvent();
+            await batch.ApplyAsync(id, 2, Count(id), CancellationToken.None);
+            await batch.ApplyAsync(other, 1, Count(other), CancellationToken.None);
+            batch.UndoEvent();
+            await batch.SaveAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(new Tally(id, 1) { Version = 1 }, await LoadAsync(id));
+        Assert.Null(await LoadAsync(other));
+    }
+
     private static Func<Tally?, long, Tally> Count(Guid id) =>
         (current, version) => new Tally(id, (current?.Events ?? 0) + 1) { Version = version };
 

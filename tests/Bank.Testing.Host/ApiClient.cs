@@ -40,6 +40,18 @@ public static class ApiClient
         return accountId;
     }
 
+    /// <summary>
+    /// The answer to a query with <c>minVersion</c>, asked again while it is 503 (the host's consumers may still be joining
+    /// their groups right after it starts, which can take longer than one wait); fails on any other status than 200.
+    /// </summary>
+    public static async Task<JsonElement> GetShownAsync(this HttpClient client, string path)
+    {
+        var response = await Eventually.ReturnsAsync(
+            () => client.GetAsync(path), r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.JsonAsync();
+    }
+
     /// <summary>Asserts an RFC 7807 answer with the given status and returns its body.</summary>
     public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {

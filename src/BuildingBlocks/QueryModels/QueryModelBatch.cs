@@ -18,10 +18,30 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
     private readonly Dictionary<(Type Type, Guid Id), IHeldView> _views = [];
     private readonly HashSet<Type> _loadedTypes = [];
     private readonly HashSet<Guid> _expected = [];
+
+    // How to take back what the event being handled changed, should one of its consumers fail for good.
+    private readonly List<Action> _undo = [];
     private IQuerySession? _session;
 
     /// <summary>The streams whose events the batch carries; their views are loaded together.</summary>
     internal void Expect(IEnumerable<Guid> streamIds) => _expected.UnionWith(streamIds);
+
+    /// <summary>Starts an event: what its consumers change from here on can be taken back with <see cref="UndoEvent"/>.</summary>
+    internal void BeginEvent() => _undo.Clear();
+
+    /// <summary>
+    /// Takes back every change of the event begun last: when one of its consumers fails for good, none of the module's
+    /// models shows the event (a model cannot be ahead of another for an event that is set aside).
+    /// </summary>
+    internal void UndoEvent()
+    {
+        for (var i = _undo.Count - 1; i >= 0; i--)
+        {
+            _undo[i]();
+        }
+
+        _undo.Clear();
+    }
 
     /// <summary>
     /// Applies an event to the view of its stream only when it is newer than what the view has seen:
@@ -50,7 +70,10 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
                 $"A {typeof(TRow).Name} added for version {metadata.StreamVersion} of {metadata.StreamId} came out as {added.Id} at {added.Version}.");
         }
 
-        _views.TryAdd((typeof(TRow), id), new HeldView<TRow>(stored: null) { Current = added, Announced = false });
+        if (_views.TryAdd((typeof(TRow), id), new HeldView<TRow>(stored: null) { Current = added, Announced = false }))
+        {
+            _undo.Add(() => _views.Remove((typeof(TRow), id)));
+        }
     }
 
     /// <summary>The id of the row made by the event at <paramref name="version"/> of stream <paramref name="streamId"/>: the same every time.</summary>
@@ -83,6 +106,8 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
             throw new InvalidOperationException($"A {typeof(TView).Name} applied for {id} at version {version} came out as {next.Id} at {next.Version}.");
         }
 
+        var previous = held.Current;
+        _undo.Add(() => held.Current = previous);
         held.Current = next;
     }
 

@@ -86,7 +86,7 @@ internal sealed class ModuleEventHandler
         {
             foreach (var e in events)
             {
-                var outcome = waiting.Contains(e.StreamId) ? Outcome.Failed : await TryHandleAsync(scope, e, setAside, cancellationToken);
+                var outcome = waiting.Contains(e.StreamId) ? Outcome.Failed : await TryHandleAsync(scope, queryModels, e, setAside, cancellationToken);
                 if (outcome != Outcome.Handled)
                 {
                     waiting.Add(e.StreamId);
@@ -100,7 +100,8 @@ internal sealed class ModuleEventHandler
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping: what finished is written all the same, so that only the rest is delivered again.
+            // Stopping: what finished is written all the same (not the event cut short), so that only the rest is delivered again.
+            queryModels.UndoEvent();
         }
 
         await queryModels.SaveAsync(CancellationToken.None);
@@ -120,7 +121,8 @@ internal sealed class ModuleEventHandler
         Failed,
     }
 
-    private async Task<Outcome> TryHandleAsync(IServiceScope scope, ReceivedEvent e, SetAside setAside, CancellationToken cancellationToken)
+    private async Task<Outcome> TryHandleAsync(
+        IServiceScope scope, QueryModelBatch queryModels, ReceivedEvent e, SetAside setAside, CancellationToken cancellationToken)
     {
         if (!_messageUrns.TryGetValue(e.Type.ClrType, out var urn))
         {
@@ -135,6 +137,7 @@ internal sealed class ModuleEventHandler
         };
         using var span = MessagingTelemetry.StartSpan($"{Module} consume {e.Type.Name}", ActivityKind.Consumer, e.TraceParent);
         span?.SetTag("bank.module", Module).SetTag("bank.stream_id", e.StreamId).SetTag("bank.stream_version", e.Metadata.StreamVersion);
+        queryModels.BeginEvent();
         try
         {
             // MassTransit runs the consumers in the service scope found among the payloads instead of creating one.
@@ -145,6 +148,8 @@ internal sealed class ModuleEventHandler
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Each consumer retries on its own: the others may have applied the event already.
+            queryModels.UndoEvent();
             span?.SetStatus(ActivityStatusCode.Error, error.Message);
             _logger.LogError(
                 error,

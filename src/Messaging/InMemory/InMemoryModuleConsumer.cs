@@ -49,7 +49,18 @@ internal sealed class InMemoryModuleConsumer(
         {
             try
             {
-                var finished = await handler.HandleAsync(batch.Where(e => !_parkedStreams.Contains(e.StreamId)).ToList(), Park, stoppingToken);
+                var parking = new HashSet<Guid>();
+                var finished = await handler.HandleAsync(
+                    batch.Where(e => !_parkedStreams.Contains(e.StreamId)).ToList(),
+                    (failed, _, _) =>
+                    {
+                        parking.Add(failed.StreamId);
+                        return Task.FromResult(true);
+                    },
+                    stoppingToken);
+
+                // Parked only once the batch is written: a batch handled again must not find its streams parked already.
+                _parkedStreams.UnionWith(parking);
                 foreach (var dropped in batch.Except(finished).Where(e => _parkedStreams.Contains(e.StreamId)))
                 {
                     logger.LogError(
@@ -68,11 +79,5 @@ internal sealed class InMemoryModuleConsumer(
                 await Task.Delay(backoff, stoppingToken);
             }
         }
-    }
-
-    private Task<bool> Park(ReceivedEvent failed, Exception error, CancellationToken cancellationToken)
-    {
-        _parkedStreams.Add(failed.StreamId);
-        return Task.FromResult(true);
     }
 }

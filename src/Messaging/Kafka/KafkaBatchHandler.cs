@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
-using Bank.Messaging.Parking;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;

@@ -26,9 +26,10 @@ internal static class KafkaEventReader
             return new ReadMessage(null, $"The message type '{(typeName.Length <= 64 ? typeName : typeName[..64] + "…")}' is not an event type of this bank.");
         }
 
-        if (!Guid.TryParse(message.Message.Key, out var streamId))
+        // Exactly as the relay writes it: a key written another way would escape its parked twin.
+        if (!Guid.TryParse(message.Message.Key, out var streamId) || message.Message.Key != streamId.ToString("D"))
         {
-            return new ReadMessage(null, "The message key is not a stream id (a GUID).");
+            return new ReadMessage(null, "The message key is not a stream id (a GUID in D format, lower case).");
         }
 
         if (!Guid.TryParse(Header(headers, EventHeaders.EventId), out var eventId)

@@ -1,6 +1,5 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Parking;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Marten;

@@ -1,7 +1,6 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Parking;
 using Bank.Messaging.Relay;
 using Marten;
 using Microsoft.Extensions.Configuration;

@@ -1,10 +1,9 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bank.Messaging.Parking;
+namespace Bank.Messaging.Kafka;
 
 /// <summary>A parked key: how many of its messages wait, and the first one, which failed.</summary>
 public sealed record ParkedKey(string Group, string Topic, string Key, int Count, long? FirstStreamVersion, Guid? FirstEventId, string Error);
@@ -156,7 +155,7 @@ public sealed class DeadLetters
             return null;
         }
 
-        var (e, notStored) = (await _storeCheck.CheckAsync([received], cancellationToken))[0];
+        var (e, notStored) = _options.CheckEventsAgainstStore ? (await _storeCheck.CheckAsync([received], cancellationToken))[0] : (received, null);
         if (notStored is not null)
         {
             return notStored;

@@ -1,7 +1,7 @@
 using Marten;
 using Npgsql;
 
-namespace Bank.Messaging.Parking;
+namespace Bank.Messaging.Kafka;
 
 /// <summary>
 /// The parked messages in PostgreSQL. A key is parked in a consumer group while the group has a parked message of
@@ -15,8 +15,9 @@ internal sealed class ParkedMessages(IDocumentStore store)
     private const int KeyLockClass = 0x9A4C;
 
     /// <summary>
-    /// Stores the message as parked; with <paramref name="onlyBehindParked"/>, only while its key still has a parked
-    /// message (false when it has none left: the message is to be handled).
+    /// Stores the message as parked, unless it is already (delivered again: the first record, and its error, stay);
+    /// with <paramref name="onlyBehindParked"/>, only while another message of its key is parked. False when none
+    /// is: the message is to be handled, and a record of its own from an attempt that did not finish is dropped.
     /// </summary>
     public async Task<bool> ParkAsync(ParkedMessage message, bool onlyBehindParked, CancellationToken cancellationToken)
     {
@@ -26,11 +27,17 @@ internal sealed class ParkedMessages(IDocumentStore store)
         if (onlyBehindParked && !await session.Query<ParkedMessage>()
                 .AnyAsync(m => m.Group == message.Group && m.Topic == message.Topic && m.Key == message.Key && m.Id != message.Id, cancellationToken))
         {
+            session.Delete<ParkedMessage>(message.Id);
+            await session.SaveChangesAsync(cancellationToken);
             return false;
         }
 
-        session.Store(message);
-        await session.SaveChangesAsync(cancellationToken);
+        if (await session.LoadAsync<ParkedMessage>(message.Id, cancellationToken) is null)
+        {
+            session.Insert(message);
+            await session.SaveChangesAsync(cancellationToken);
+        }
+
         return true;
     }
 
@@ -46,7 +53,7 @@ internal sealed class ParkedMessages(IDocumentStore store)
         return keys.ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Every parked message, in the order its key received them.</summary>
+    /// <summary>Every parked message, in the order its key received them (a key's messages are all on one partition).</summary>
     public async Task<IReadOnlyList<ParkedMessage>> AllAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
@@ -54,7 +61,7 @@ internal sealed class ParkedMessages(IDocumentStore store)
             .OrderBy(m => m.Group)
             .ThenBy(m => m.Topic)
             .ThenBy(m => m.Key)
-            .ThenBy(m => m.ParkedAt)
+            .ThenBy(m => m.Partition)
             .ThenBy(m => m.Offset)
             .ToListAsync(cancellationToken);
     }
@@ -66,10 +73,24 @@ internal sealed class ParkedMessages(IDocumentStore store)
     public async Task<IAsyncDisposable> HoldKeyAsync(string group, string topic, string key, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
         var name = $"{group}/{topic}/{key}";
-        await ExecuteAsync(connection, "SELECT pg_advisory_lock($1, hashtext($2))", name, cancellationToken);
-        return new HeldKey(connection, name);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, "SELECT pg_advisory_lock($1, hashtext($2))", name, cancellationToken);
+            return new HeldKey(connection, name);
+        }
+        catch when (connection.State == System.Data.ConnectionState.Open)
+        {
+            // A lock granted as the call failed must not stay behind on a pooled connection.
+            await new HeldKey(connection, name).DisposeAsync();
+            throw;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The key's parked messages, in order, read while its lock is held.</summary>
@@ -78,7 +99,7 @@ internal sealed class ParkedMessages(IDocumentStore store)
         await using var session = store.QuerySession();
         return await session.Query<ParkedMessage>()
             .Where(m => m.Group == group && m.Topic == topic && m.Key == key)
-            .OrderBy(m => m.ParkedAt)
+            .OrderBy(m => m.Partition)
             .ThenBy(m => m.Offset)
             .ToListAsync(cancellationToken);
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Bank.Messaging.Parking;
+namespace Bank.Messaging.Kafka;
 
 /// <summary>
 /// Counts the parked keys of every consumer group every 5 s, whichever instance parked them, for <c>/health</c>

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Bank.Messaging.Events;
 using Confluent.Kafka;
 
-namespace Bank.Messaging.Parking;
+namespace Bank.Messaging.Kafka;
 
 /// <summary>
 /// A message a consumer group set aside, kept in PostgreSQL with all it needs to be handed to the module again:
@@ -35,9 +36,9 @@ internal sealed record ParkedMessage(
             message.Message.Key ?? "",
             message.Partition.Value,
             message.Offset.Value,
-            headers.GetValueOrDefault(Events.EventHeaders.MessageType),
-            Guid.TryParse(headers.GetValueOrDefault(Events.EventHeaders.EventId), out var eventId) ? eventId : null,
-            long.TryParse(headers.GetValueOrDefault(Events.EventHeaders.StreamVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            headers.GetValueOrDefault(EventHeaders.MessageType),
+            Guid.TryParse(headers.GetValueOrDefault(EventHeaders.EventId), out var eventId) ? eventId : null,
+            long.TryParse(headers.GetValueOrDefault(EventHeaders.StreamVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
                 ? version
                 : null,
             headers,
