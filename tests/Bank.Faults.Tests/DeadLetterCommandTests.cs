@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Bank.Messaging.Events;
 using Bank.Testing;
-using Confluent.Kafka;
 using Xunit;
 
 namespace Bank.Faults.Tests;
@@ -104,21 +102,13 @@ public sealed class DeadLetterCommandTests : FaultFixture
     private async Task<Guid> ProducePoisonAsync(Guid account, long version)
     {
         var eventId = Guid.NewGuid();
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Broker.BootstrapServers })
-            .SetLogHandler((_, _) => { })
-            .Build();
-        await producer.ProduceAsync("events_Account", new Message<string, byte[]>
+        await ProduceAsync("events_Account", account.ToString("D"), "{ \"amount\": 1000000, "u8.ToArray(), new Dictionary<string, string>
         {
-            Key = account.ToString("D"),
-            Value = "{ \"amount\": 1000000, "u8.ToArray(),
-            Headers = new Headers
-            {
-                { EventHeaders.MessageType, "MoneyDeposited"u8.ToArray() },
-                { EventHeaders.EventId, Encoding.UTF8.GetBytes(eventId.ToString("D")) },
-                { EventHeaders.StreamVersion, Encoding.UTF8.GetBytes(version.ToString(CultureInfo.InvariantCulture)) },
-                { EventHeaders.GlobalPosition, "1"u8.ToArray() },
-                { EventHeaders.Timestamp, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)) },
-            },
+            [EventHeaders.MessageType] = "MoneyDeposited",
+            [EventHeaders.EventId] = eventId.ToString("D"),
+            [EventHeaders.StreamVersion] = version.ToString(CultureInfo.InvariantCulture),
+            [EventHeaders.GlobalPosition] = "1",
+            [EventHeaders.Timestamp] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         });
         return eventId;
     }

@@ -1,5 +1,7 @@
+using System.Text;
 using Bank.Messaging.EmbeddedKafka;
 using Bank.Testing;
+using Confluent.Kafka;
 using Xunit;
 
 namespace Bank.Faults.Tests;
@@ -47,4 +49,19 @@ public abstract class FaultFixture : IAsyncLifetime
     }
 
     protected Task<(int ExitCode, string Output)> ConvergeAndVerifyAsync() => QueryModels.ConvergeAndVerifyAsync(Database, Settings);
+
+    /// <summary>Produces as anyone with produce rights on the topic could: onto the key's partition, with any headers.</summary>
+    protected async Task ProduceAsync(string topic, string key, byte[] value, IReadOnlyDictionary<string, string> headers)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Broker.BootstrapServers })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        var kafkaHeaders = new Headers();
+        foreach (var (name, text) in headers)
+        {
+            kafkaHeaders.Add(name, Encoding.UTF8.GetBytes(text));
+        }
+
+        await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value, Headers = kafkaHeaders });
+    }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using Bank.Messaging.Events;
 using Bank.Testing;
-using Confluent.Kafka;
 using Xunit;
 
 namespace Bank.Faults.Tests;
@@ -96,18 +95,6 @@ public sealed class ForgedMessageTests : FaultFixture
             [EventHeaders.Timestamp] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         }));
 
-    /// <summary>Produces as anyone with produce rights on the topic could: onto the key's partition, any headers.</summary>
-    private async Task ProduceAsync(TopicMessage message)
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = Broker.BootstrapServers })
-            .SetLogHandler((_, _) => { })
-            .Build();
-        var headers = new Headers();
-        foreach (var (name, value) in message.Headers)
-        {
-            headers.Add(name, Encoding.UTF8.GetBytes(value));
-        }
-
-        await producer.ProduceAsync(message.Topic, new Message<string, string> { Key = message.Key, Value = message.Value, Headers = headers });
-    }
+    private Task ProduceAsync(TopicMessage message) =>
+        ProduceAsync(message.Topic, message.Key, Encoding.UTF8.GetBytes(message.Value), message.Headers);
 }
