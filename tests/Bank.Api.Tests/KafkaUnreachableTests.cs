@@ -30,7 +30,8 @@ public sealed class KafkaUnreachableTests : IAsyncLifetime
         var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
         var asked = Stopwatch.StartNew();
         var health = await (await client.GetAsync("/health")).JsonAsync();
-        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(1), $"/health took {asked.Elapsed.TotalMilliseconds:0} ms.");
+        // Asking Kafka would take at least its 2 s metadata timeout; what the host knows already comes back sooner, even on a busy machine.
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(2), $"/health took {asked.Elapsed.TotalMilliseconds:0} ms.");
         Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("kafka").GetProperty("status").GetString());
         Assert.Contains("unreachable", health.GetProperty("checks").GetProperty("kafka").GetProperty("description").GetString(), StringComparison.Ordinal);
         var deposit = await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 5m, currency = "EUR" });
