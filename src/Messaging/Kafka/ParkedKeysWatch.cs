@@ -27,8 +27,9 @@ internal sealed class ParkedKeysWatch(IDocumentStore store, MessagingMetrics met
             {
                 await using var session = store.QuerySession();
                 var keys = await session.Query<ParkedMessage>().Select(m => new { m.Group, m.Topic, m.Key }).Distinct().ToListAsync(stoppingToken);
-                _parkedKeysByGroup = keys.GroupBy(k => k.Group).ToDictionary(group => group.Key, group => group.Count());
-                metrics.ParkedKeys(_parkedKeysByGroup);
+                var byGroup = keys.GroupBy(k => k.Group).ToDictionary(group => group.Key, group => group.Count());
+                metrics.ParkedKeys(byGroup);
+                _parkedKeysByGroup = byGroup;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
