@@ -65,10 +65,13 @@ public static class MessagingSetup
             services.AddInMemoryTransport(consumersEnabled);
         }
 
+        // Every append notifies, whichever instance relays (RelayWakeup listens).
+        services.AddSingleton(provider => new AppendNotifier(
+            configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!, provider.GetRequiredService<ILogger<AppendNotifier>>()));
+        services.AddHostedService(provider => provider.GetRequiredService<AppendNotifier>());
+        services.ConfigureMarten((provider, options) => options.Listeners.Add(new NotifyRelayOnAppend(provider.GetRequiredService<AppendNotifier>())));
         services.ConfigureMarten(options =>
         {
-            // Every append notifies, whichever instance relays (RelayWakeup listens).
-            options.Listeners.Add(new NotifyRelayOnAppend());
             options.Projections.LeadershipPollingTime = 1000;
             // While events keep coming, look for the next ones every 20 ms rather than 250: the relay's share of the lag.
             options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(20);

@@ -13,7 +13,7 @@ namespace Bank.BuildingBlocks.QueryModels;
 /// <see cref="Expect"/> are loaded with one query per view type when first needed, so a batch costs a
 /// few round trips instead of two per event.
 /// </summary>
-public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
+public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncements? announcements = null) : IAsyncDisposable
 {
     private readonly Dictionary<(Type Type, Guid Id), IHeldView> _views = [];
     private readonly HashSet<Type> _loadedTypes = [];
@@ -126,9 +126,8 @@ public sealed class QueryModelBatch(IDocumentStore store) : IAsyncDisposable
             view.Write(session);
         }
 
-        QueryModelChanges.Announce(session, changed.Where(view => view.Announced).Select(view => (view.ViewName, view.Id)));
-
         await session.SaveChangesAsync(cancellationToken);
+        announcements?.Announce(changed.Where(view => view.Announced).Select(view => (view.ViewName, view.Id)));
         foreach (var view in changed)
         {
             view.Saved();

@@ -1,4 +1,4 @@
-using Marten;
+using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,25 +8,12 @@ using Npgsql;
 namespace Bank.BuildingBlocks.QueryModels;
 
 /// <summary>
-/// Announces and hears which views a batch wrote, across instances: the batch sends
-/// <c>NOTIFY bank_query_models</c> within its own transaction, and one LISTEN connection per host hands what
-/// it hears to <see cref="QueryModelWaits"/>.
+/// Hears which views batches wrote, across instances: one LISTEN connection per host hands what it hears on
+/// <see cref="Channel"/> (sent by <see cref="QueryModelAnnouncements"/>) to <see cref="QueryModelWaits"/>.
 /// </summary>
 internal sealed class QueryModelChanges(string connectionString, QueryModelWaits waits, ILogger<QueryModelChanges> logger) : BackgroundService
 {
-    private const string Channel = "bank_query_models";
-
-    // PostgreSQL limits a notification's payload to 8,000 bytes; a view is about 50.
-    private const int ViewsPerNotification = 100;
-
-    /// <summary>Queues the notifications of the views about to be written into the session's unit of work.</summary>
-    public static void Announce(IDocumentSession session, IEnumerable<(string View, Guid Id)> views)
-    {
-        foreach (var chunk in views.Chunk(ViewsPerNotification))
-        {
-            session.QueueSqlCommand("SELECT pg_notify(?, ?)", Channel, string.Join(';', chunk.Select(v => $"{v.View}:{v.Id:N}")));
-        }
-    }
+    public const string Channel = "bank_query_models";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,6 +56,75 @@ internal sealed class QueryModelChanges(string connectionString, QueryModelWaits
     }
 }
 
+/// <summary>
+/// Tells every instance which views a batch wrote, once the batch has committed: <c>NOTIFY bank_query_models</c> on a
+/// connection of its own. Inside the batch's transaction, the NOTIFY would take PostgreSQL's notification-queue lock
+/// at commit and hold it through the commit's WAL flush, making every such transaction in the database commit one
+/// after another. A notification lost in a crash only makes a waiting query read again when its wait runs out.
+/// </summary>
+public sealed class QueryModelAnnouncements : BackgroundService
+{
+    // PostgreSQL limits a notification's payload to 8,000 bytes; a view is about 50.
+    private const int ViewsPerNotification = 100;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<QueryModelAnnouncements> _logger;
+    private readonly Channel<string> _pending = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    internal QueryModelAnnouncements(string connectionString, ILogger<QueryModelAnnouncements> logger)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _logger = logger;
+    }
+
+    /// <summary>Queues the notifications of views that were just committed.</summary>
+    internal void Announce(IEnumerable<(string View, Guid Id)> views)
+    {
+        foreach (var chunk in views.Chunk(ViewsPerNotification))
+        {
+            _pending.Writer.TryWrite(string.Join(';', chunk.Select(v => $"{v.View}:{v.Id:N}")));
+        }
+    }
+
+    public override void Dispose()
+    {
+        _dataSource.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _pending.Reader.WaitToReadAsync(stoppingToken))
+            {
+                // Whatever queued meanwhile goes in one round trip.
+                await using var batch = _dataSource.CreateBatch();
+                while (batch.BatchCommands.Count < 50 && _pending.Reader.TryRead(out var payload))
+                {
+                    var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+                    notify.Parameters.Add(new NpgsqlParameter { Value = QueryModelChanges.Channel });
+                    notify.Parameters.Add(new NpgsqlParameter { Value = payload });
+                    batch.BatchCommands.Add(notify);
+                }
+
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    _logger.LogDebug(e, "Could not announce query-model changes; queries waiting for them read again when their wait runs out");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}
+
 public static class QueryModelSetup
 {
     public const string MaxWaitSetting = "QueryModels:MaxWait";
@@ -83,6 +139,10 @@ public static class QueryModelSetup
         }
 
         services.AddSingleton(new QueryModelWaits(maxWait));
+        services.AddSingleton(provider => new QueryModelAnnouncements(
+            configuration.GetConnectionString(EventSourcing.EventStoreSetup.ConnectionStringName)!,
+            provider.GetRequiredService<ILogger<QueryModelAnnouncements>>()));
+        services.AddHostedService(provider => provider.GetRequiredService<QueryModelAnnouncements>());
         services.AddHostedService(provider => new QueryModelChanges(
             configuration.GetConnectionString(EventSourcing.EventStoreSetup.ConnectionStringName)!,
             provider.GetRequiredService<QueryModelWaits>(),
