@@ -38,6 +38,8 @@ internal static class ModuleEventHandlersSetup
         {
             addModuleConsumers(bus);
             bus.UsingInMemory();
+            // A bank's host calls out to no one it was not configured to reach.
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
         });
         ModuleConsumerRegistry.Of(services);
         services.AddMetrics();
