@@ -124,10 +124,11 @@ internal static class EndToEndLag
             var count = (int)(rate * duration.TotalSeconds);
             for (var i = 0; i < count; i++)
             {
-                var due = TimeSpan.FromSeconds((double)i / rate);
-                if (due > watch.Elapsed)
+                // Read the clock once: a second reading could make the wait exactly -1 ms, which Task.Delay takes as forever.
+                var wait = TimeSpan.FromSeconds((double)i / rate) - watch.Elapsed;
+                if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(due - watch.Elapsed);
+                    await Task.Delay(wait);
                 }
 
                 requests.Add(DepositAsync());

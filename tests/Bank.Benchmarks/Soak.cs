@@ -32,10 +32,11 @@ internal static class Soak
         var requests = new List<Task>();
         for (var i = 0; watch.Elapsed < duration; i++)
         {
-            var due = TimeSpan.FromSeconds((double)i / rate);
-            if (due > watch.Elapsed)
+            // One clock reading: a second could make the wait exactly -1 ms, which Task.Delay takes as forever.
+            var wait = TimeSpan.FromSeconds((double)i / rate) - watch.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - watch.Elapsed);
+                await Task.Delay(wait);
             }
 
             var roll = random.Next(100);
