@@ -26,7 +26,8 @@ if (args is [var unknown, ..] && !unknown.StartsWith('-'))
     return 2;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read from next to the executable, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebConventions.MaxRequestBodyBytes);
 builder.Services.AddApiConventions();

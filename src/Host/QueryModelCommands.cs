@@ -308,7 +308,8 @@ internal static class QueryModelCommands
     /// <summary>The host's services without its web front, relay or consumers; optionally on another database or transport.</summary>
     internal static ServiceProvider BuildServices(string[] args, string? connectionString, string transport = "InMemory")
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",

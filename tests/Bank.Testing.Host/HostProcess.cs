@@ -14,6 +14,9 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private static readonly string HostDll = Path.Combine(AppContext.BaseDirectory, "Bank.Host.dll");
 
+    // Started from elsewhere than its own directory, as an operator would: the host must still find its settings.
+    private static readonly string OperatorsDirectory = Path.GetTempPath();
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private bool _disposed;
@@ -64,7 +67,7 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = OperatorsDirectory,
         };
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -86,7 +89,7 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = OperatorsDirectory,
         };
         foreach (var (key, value) in settings)
         {
