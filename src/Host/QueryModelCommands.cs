@@ -42,9 +42,10 @@ internal static class QueryModelCommands
     /// <summary>
     /// Rebuilds aside and swaps, so that readers never see a missing or an older document: the module's query models
     /// are replayed into a scratch database, then written over the live ones in one transaction per document type,
-    /// each only where the live one is older or differs at the same version (consumers of a running host may have
-    /// moved it further meanwhile). Live documents derived from no event are removed, unless written since the rebuild
-    /// began (consumers of a running host make documents from events newer than the replay's last position).
+    /// each only where the live one is older, differs at the same version, or claims a version its stream never reached
+    /// (consumers of a running host may have moved it further meanwhile, but never past the event store). Live
+    /// documents derived from no event are removed, unless written since the rebuild began (consumers of a running
+    /// host make documents from events newer than the replay's last position).
     /// </summary>
     private static async Task<int> RebuildAsync(
         string[] settings, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
@@ -95,7 +96,8 @@ internal static class QueryModelCommands
             target,
             $"INSERT INTO {table} AS live ({string.Join(", ", columns)}) SELECT {string.Join(", ", columns)} FROM rebuilt " +
             $"ON CONFLICT (id) DO UPDATE SET ({string.Join(", ", columns)}) = ROW({string.Join(", ", columns.Select(c => "EXCLUDED." + c))}) " +
-            "WHERE live.mt_version < EXCLUDED.mt_version OR (live.mt_version = EXCLUDED.mt_version AND live.data <> EXCLUDED.data)");
+            "WHERE live.mt_version < EXCLUDED.mt_version OR (live.mt_version = EXCLUDED.mt_version AND live.data <> EXCLUDED.data) " +
+            $"OR live.mt_version > (SELECT s.version FROM {EventStoreSetup.SchemaName}.mt_streams s WHERE s.id = live.id)");
         var removed = await ExecuteAsync(
             target,
             $"DELETE FROM {table} AS live WHERE NOT EXISTS (SELECT 1 FROM rebuilt WHERE rebuilt.id = live.id) " +

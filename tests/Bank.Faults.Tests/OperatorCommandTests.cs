@@ -34,6 +34,65 @@ public sealed class OperatorCommandTests : FaultFixture
     }
 
     [Fact]
+    public async Task Verify_names_missing_behind_newer_and_orphan_documents_of_both_modules()
+    {
+        await using var host = await HostProcess.StartAsync(Settings);
+        using var client = host.CreateClient();
+        var customers = new List<Guid>();
+        var accounts = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            var customer = await client.CreateCustomerAsync();
+            var account = await client.OpenAccountAsync("EUR", customerId: customer, initialDeposit: 10m);
+            await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" });
+            customers.Add(customer);
+            accounts.Add(account);
+        }
+
+        var (cleanExit, cleanOutput) = await ConvergeAndVerifyAsync();
+        Assert.True(cleanExit == 0, cleanOutput);
+        var customerOrphan = Guid.NewGuid();
+        var accountOrphan = Guid.NewGuid();
+        await Database.ScalarAsync<int>(
+            $"""
+            DELETE FROM customers.mt_doc_customerprofile WHERE id = '{customers[0]}';
+            UPDATE customers.mt_doc_customeraccount SET mt_version = 2 WHERE id = '{accounts[1]}';
+            UPDATE customers.mt_doc_customeraccount SET mt_version = 9 WHERE id = '{accounts[2]}';
+            INSERT INTO customers.mt_doc_customerprofile (id, data, mt_last_modified, mt_dotnet_type, mt_version)
+                SELECT '{customerOrphan}', data, mt_last_modified, mt_dotnet_type, mt_version FROM customers.mt_doc_customerprofile WHERE id = '{customers[3]}';
+            DELETE FROM accounts.mt_doc_accountview WHERE id = '{accounts[0]}';
+            UPDATE accounts.mt_doc_accountview SET mt_version = 2 WHERE id = '{accounts[1]}';
+            UPDATE accounts.mt_doc_accountview SET mt_version = 9 WHERE id = '{accounts[2]}';
+            INSERT INTO accounts.mt_doc_accountview (id, data, mt_last_modified, mt_dotnet_type, mt_version)
+                SELECT '{accountOrphan}', data, mt_last_modified, mt_dotnet_type, mt_version FROM accounts.mt_doc_accountview WHERE id = '{accounts[3]}';
+            SELECT 0
+            """);
+
+        var (exit, output) = await HostProcess.RunCommandAsync(Settings, "verify");
+
+        Assert.Equal(1, exit);
+        foreach (var expected in new[]
+        {
+            $"CustomerDetails {customers[0]}: missing",
+            $"CustomerAccount {accounts[1]}: at version 2, expected 3",
+            $"CustomerAccount {accounts[2]}: at version 9, newer than the event store",
+            $"CustomerDetails {customerOrphan}: not derived from any event",
+            $"AccountDetails {accounts[0]}: missing",
+            $"AccountDetails {accounts[1]}: at version 2, expected 3",
+            $"AccountDetails {accounts[2]}: at version 9, newer than the event store",
+            $"AccountDetails {accountOrphan}: not derived from any event",
+        })
+        {
+            Assert.True(output.Contains(expected, StringComparison.Ordinal), $"verify did not report '{expected}':\n{output}");
+        }
+
+        var (rebuildExit, rebuildOutput) = await HostProcess.RunCommandAsync(Settings, "rebuild");
+        Assert.True(rebuildExit == 0, rebuildOutput);
+        var (repairedExit, repairedOutput) = await HostProcess.RunCommandAsync(Settings, "verify");
+        Assert.True(repairedExit == 0, repairedOutput);
+    }
+
+    [Fact]
     public async Task Readers_never_see_a_missing_or_older_document_while_rebuild_runs_and_orphans_are_removed()
     {
         await using var host = await HostProcess.StartAsync(Settings);

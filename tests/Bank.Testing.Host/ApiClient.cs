@@ -25,9 +25,10 @@ public static class ApiClient
         return (await response.JsonAsync()).GetProperty("id").GetGuid();
     }
 
-    public static async Task<Guid> OpenAccountAsync(this HttpClient client, string currency = "EUR", decimal initialDeposit = 0)
+    /// <summary>Opens an account for <paramref name="customerId"/>, or for a new customer.</summary>
+    public static async Task<Guid> OpenAccountAsync(this HttpClient client, string currency = "EUR", decimal initialDeposit = 0, Guid? customerId = null)
     {
-        var customerId = await client.CreateCustomerAsync();
+        customerId ??= await client.CreateCustomerAsync();
         var response = await client.PostJsonAsync("/accounts", new { customerId, currency });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var accountId = (await response.JsonAsync()).GetProperty("id").GetGuid();
