@@ -97,6 +97,36 @@ public sealed class AccountsApiTests(BankHost host) : IClassFixture<BankHost>
     }
 
     [Fact]
+    public async Task A_deposit_on_a_midpoint_rounds_half_to_even()
+    {
+        // 1.50 EUR at 1.47 CAD per EUR is 2.205 CAD: banker's rounding gives 2.20, not 2.21.
+        var accountId = await _client.OpenAccountAsync("CAD");
+
+        var response = await _client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = 1.50m, currency = "EUR" });
+
+        Assert.Equal(2.20m, (await response.JsonAsync()).GetProperty("balance").GetDecimal());
+    }
+
+    [Theory]
+    [InlineData("deposits", """{"amount":0,"currency":"EUR"}""", "amount")]
+    [InlineData("deposits", """{"amount":-5,"currency":"EUR"}""", "amount")]
+    [InlineData("deposits", """{"amount":1.001,"currency":"EUR"}""", "amount")]
+    [InlineData("deposits", """{"amount":10,"currency":"XBT"}""", "currency")]
+    [InlineData("deposits", """{"amount":10}""", "currency")]
+    [InlineData("withdrawals", """{"amount":0,"currency":"EUR"}""", "amount")]
+    [InlineData("withdrawals", """{"amount":10,"currency":"GBP"}""", "currency")]
+    public async Task Invalid_money_on_an_existing_account_gets_400_naming_the_field_and_appends_nothing(string operation, string body, string field)
+    {
+        var accountId = await _client.OpenAccountAsync("EUR", initialDeposit: 50m);
+        var before = await StreamLengthAsync(accountId);
+
+        var response = await _client.PostJsonAsync($"/accounts/{accountId}/{operation}", body);
+
+        await response.AssertFieldErrorAsync(field);
+        Assert.Equal(before, await StreamLengthAsync(accountId));
+    }
+
+    [Fact]
     public async Task A_withdrawal_takes_money_out_and_answers_the_new_balance()
     {
         var accountId = await _client.OpenAccountAsync("CAD", initialDeposit: 50m);
@@ -194,4 +224,7 @@ public sealed class AccountsApiTests(BankHost host) : IClassFixture<BankHost>
         var last = await _client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = 0.01m, currency = "EUR" });
         Assert.Equal(100.01m, (await last.JsonAsync()).GetProperty("balance").GetDecimal());
     }
+
+    private Task<long> StreamLengthAsync(Guid accountId) =>
+        host.Database.ScalarAsync<long>($"SELECT count(*) FROM bank.mt_events WHERE stream_id = '{accountId}'");
 }

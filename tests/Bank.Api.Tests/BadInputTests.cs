@@ -160,6 +160,33 @@ public sealed class BadInputTests(BankHost host) : IClassFixture<BankHost>
         Assert.Contains("'123', is not a GUID", path.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_body_of_exactly_64_KiB_is_read_and_one_byte_more_gets_413()
+    {
+        var accountId = await _client.OpenAccountAsync("EUR");
+
+        var atLimit = await _client.SendAsync(DepositPaddedTo(accountId, 64 * 1024));
+        var overLimit = await _client.SendAsync(DepositPaddedTo(accountId, (64 * 1024) + 1));
+
+        Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode);
+        await overLimit.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var balance = await host.Database.ScalarAsync<decimal>(
+            $"SELECT (data->>'balance')::numeric FROM bank.mt_events WHERE stream_id = '{accountId}' ORDER BY version DESC LIMIT 1");
+        Assert.Equal(1m, balance);
+    }
+
+    /// <summary>A deposit of 1 EUR, its JSON padded with spaces to exactly <paramref name="bytes"/> bytes.</summary>
+    private static HttpRequestMessage DepositPaddedTo(Guid accountId, int bytes)
+    {
+        const string json = """{"amount":1,"currency":"EUR"}""";
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/accounts/{accountId}/deposits")
+        {
+            Content = new StringContent(json + new string(' ', bytes - json.Length), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        return request;
+    }
+
     private static void AssertClientError(HttpResponseMessage response) =>
         Assert.True(
             (int)response.StatusCode is >= 400 and < 500,
