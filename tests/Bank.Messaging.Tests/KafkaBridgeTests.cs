@@ -151,6 +151,41 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dead_letter_topic_that_refuses_the_copy_stalls_the_partition_and_nothing_is_passed_over()
+    {
+        var account = Guid.NewGuid();
+        _broker.Deny("events_Account.dlt");
+        int partition;
+        await using (var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups))
+        {
+            partition = await Deposits.ProduceAsync(_broker.BootstrapServers, account, 1, 1m, rawValue: "{ this is not json");
+            await Deposits.ProduceAsync(_broker.BootstrapServers, account, 2, 1m);
+
+            // Stored as parked, but not yet copied to the dead-letter topic: the message is not finished.
+            await Eventually.ReturnsAsync(
+                () => host.DeadLetters.ListAsync(CancellationToken.None), parked => parked.Count == 2, TimeSpan.FromSeconds(30));
+            foreach (var _ in Enumerable.Range(0, 3))
+            {
+                // Offsets are committed every second: over three of them, neither group may pass the poison message.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                Assert.All(await CommittedAsync(partition), offset => Assert.True(offset <= 0, $"A group committed offset {offset}"));
+            }
+
+            Assert.Empty(_recorder.Handled);
+        }
+
+        _broker.Authorize("events_Account.dlt");
+        await using (await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups))
+        {
+            await Eventually.ReturnsAsync(() => CommittedAsync(partition), offsets => offsets.All(o => o == 2), TimeSpan.FromSeconds(60));
+        }
+
+        var dead = await TopicReader.ReadAsync(_broker.BootstrapServers, "events_Account.dlt", expected: 4);
+        Assert.Equal(2, dead.Count(message => message.Value == "{ this is not json"));
+        Assert.Empty(_recorder.Handled);
+    }
+
+    [Fact]
     public async Task A_message_of_no_known_type_parks_its_key()
     {
         await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);
@@ -206,5 +241,20 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
         await Eventually.ReturnsAsync(
             () => Task.FromResult(consumer.Committed(partitions, TimeSpan.FromSeconds(5)).Sum(p => Math.Max(0, p.Offset.Value))),
             committed => committed == expected);
+    }
+
+    /// <summary>Each group's committed offset on the partition (negative when it has none).</summary>
+    private async Task<long[]> CommittedAsync(int partition)
+    {
+        var offsets = new List<long>();
+        foreach (var group in new[] { "alpha-" + _groups, "beta-" + _groups })
+        {
+            using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = _broker.BootstrapServers, GroupId = group })
+                .SetLogHandler((_, _) => { }).Build();
+            var committed = await Task.Run(() => consumer.Committed([new TopicPartition("events_Account", partition)], TimeSpan.FromSeconds(10)));
+            offsets.Add(committed[0].Offset.Value);
+        }
+
+        return [.. offsets];
     }
 }

@@ -92,6 +92,14 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         ThrowIfError(LibRdKafkaMock.TopicCreate(Cluster, name, partitions, 1));
     }
 
+    /// <summary>
+    /// Answers every client asking about <paramref name="topic"/> that it may not use it, so that writes to it fail at once,
+    /// until <see cref="Authorize"/>. Clients that already hold its metadata notice only when they fetch it again.
+    /// </summary>
+    public void Deny(string topic) => LibRdKafkaMock.TopicSetError(Cluster, topic, (int)ErrorCode.TopicAuthorizationFailed);
+
+    public void Authorize(string topic) => LibRdKafkaMock.TopicSetError(Cluster, topic, (int)ErrorCode.NoError);
+
     /// <summary>Drops the broker's connections and refuses new ones, until <see cref="SetUp"/>.</summary>
     public void SetDown() => ThrowIfError(LibRdKafkaMock.BrokerSetDown(Cluster, 1));
 

@@ -52,6 +52,9 @@ internal static partial class LibRdKafkaMock
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int TopicCreate(nint cluster, string topic, int partitionCount, int replicationFactor);
 
+    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_topic_set_error", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void TopicSetError(nint cluster, string topic, int error);
+
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     internal static partial void GroupInitialRebalanceDelayMs(nint cluster, int delayMs);
 
