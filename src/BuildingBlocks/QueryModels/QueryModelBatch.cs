@@ -21,6 +21,10 @@ public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncement
 
     // How to take back what the event being handled changed, should one of its consumers fail for good.
     private readonly List<Action> _undo = [];
+
+    // MassTransit runs the consumers of one event concurrently, and neither the held views nor a Marten session may be
+    // used by two at once: each change to the batch is made alone.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private IQuerySession? _session;
 
     /// <summary>The streams whose events the batch carries; their views are loaded together.</summary>
@@ -58,7 +62,7 @@ public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncement
     /// version (<see cref="RowId"/>), so a stream has at most one row per version: a redelivered event finds its
     /// row written already and changes nothing.
     /// </summary>
-    public void Add<TRow>(ConsumeContext context, Func<EventMetadata, Guid, TRow> row)
+    public async Task AddAsync<TRow>(ConsumeContext context, Func<EventMetadata, Guid, TRow> row)
         where TRow : class, IVersionedView
     {
         var metadata = context.GetEventMetadata();
@@ -70,9 +74,17 @@ public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncement
                 $"A {typeof(TRow).Name} added for version {metadata.StreamVersion} of {metadata.StreamId} came out as {added.Id} at {added.Version}.");
         }
 
-        if (_views.TryAdd((typeof(TRow), id), new HeldView<TRow>(stored: null) { Current = added, Announced = false }))
+        await _oneAtATime.WaitAsync(context.CancellationToken);
+        try
         {
-            _undo.Add(() => _views.Remove((typeof(TRow), id)));
+            if (_views.TryAdd((typeof(TRow), id), new HeldView<TRow>(stored: null) { Current = added, Announced = false }))
+            {
+                _undo.Add(() => _views.Remove((typeof(TRow), id)));
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
         }
     }
 
@@ -92,6 +104,20 @@ public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncement
 
     /// <summary>Applies the event at <paramref name="version"/> of stream <paramref name="id"/> to its view, when newer.</summary>
     internal async Task ApplyAsync<TView>(Guid id, long version, Func<TView?, long, TView> apply, CancellationToken cancellationToken)
+        where TView : class, IVersionedView
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            await ApplyAloneAsync(id, version, apply, cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task ApplyAloneAsync<TView>(Guid id, long version, Func<TView?, long, TView> apply, CancellationToken cancellationToken)
         where TView : class, IVersionedView
     {
         var held = await HoldAsync<TView>(id, cancellationToken);
@@ -136,6 +162,7 @@ public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncement
 
     public async ValueTask DisposeAsync()
     {
+        _oneAtATime.Dispose();
         if (_session is not null)
         {
             await _session.DisposeAsync();

@@ -24,7 +24,7 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
         where TMovement : class, IMoneyMovement
     {
         var movement = context.Message;
-        views.Add(context, (metadata, id) => new StatementLine(
+        return views.AddAsync(context, (metadata, id) => new StatementLine(
             id,
             movement.AccountId,
             type,
@@ -40,6 +40,5 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
         {
             Version = metadata.StreamVersion,
         });
-        return Task.CompletedTask;
     }
 }
