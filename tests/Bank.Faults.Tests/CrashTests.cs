@@ -91,6 +91,43 @@ public sealed class CrashTests : FaultFixture
     }
 
     [Fact]
+    public async Task A_host_killed_while_Kafka_has_not_acknowledged_its_page_sends_the_page_after_restart()
+    {
+        Guid account;
+        long stored;
+        await using (var host = await HostProcess.StartAsync(Settings))
+        {
+            using var client = host.CreateClient();
+            account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
+            var (cleanExit, cleanOutput) = await ConvergeAndVerifyAsync();
+            Assert.True(cleanExit == 0, cleanOutput);
+
+            // The broker stops answering: the relay holds a page it cannot have acknowledged.
+            Broker.SetDown();
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
+            }
+
+            stored = await Database.ScalarAsync<long>("SELECT max(seq_id) FROM bank.mt_events");
+            var relayed = await RelayedUpToAsync();
+            Assert.True(relayed < stored, $"The relay stored progress {relayed} although Kafka acknowledged nothing after it was down (last event {stored}).");
+            host.Kill();
+        }
+
+        Broker.SetUp();
+        await using var restarted = await HostProcess.StartAsync(Settings);
+
+        await Eventually.ReturnsAsync(RelayedUpToAsync, relayed => relayed >= stored, TimeSpan.FromSeconds(60));
+        var messages = await TopicReader.ReadEventsAsync(Broker.BootstrapServers, "events_Account", expected: 7, TimeSpan.FromSeconds(60));
+        var versions = messages.Where(m => m.Key == account.ToString("D"))
+            .Select(m => long.Parse(m.Headers[EventHeaders.StreamVersion], CultureInfo.InvariantCulture)).Distinct().Order();
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], versions);
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+    }
+
+    [Fact]
     public async Task A_host_killed_while_its_consumers_are_mid_batch_converges_after_restart()
     {
         await using (var producer = await HostProcess.StartAsync(new Dictionary<string, string>(Settings) { ["Messaging:ConsumersEnabled"] = "false" }))
@@ -129,4 +166,7 @@ public sealed class CrashTests : FaultFixture
         var (exitCode, output) = await ConvergeAndVerifyAsync();
         Assert.True(exitCode == 0, output);
     }
+
+    private Task<long> RelayedUpToAsync() =>
+        Database.ScalarAsync<long>("SELECT coalesce(max(last_seq_id), 0) FROM bank.mt_event_progression WHERE name = 'EventRelay:All'");
 }
