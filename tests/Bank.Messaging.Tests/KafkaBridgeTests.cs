@@ -126,6 +126,28 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_delivered_again_from_before_its_key_was_parked_is_handled_not_parked_behind()
+    {
+        await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);
+        var account = Guid.NewGuid();
+        var key = account.ToString("D");
+        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 1, 1m);
+        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 2, 13m);
+        await Eventually.ReturnsAsync(
+            () => host.DeadLetters.ListAsync(CancellationToken.None), parked => parked.SingleOrDefault() is { Count: 1 }, TimeSpan.FromSeconds(30));
+
+        // Version 1 again, as a member that stopped before committing its offsets leaves it; then version 3, which waits.
+        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 1, 1m);
+        await Deposits.ProduceAsync(_broker.BootstrapServers, account, 3, 1m);
+
+        var parked = await Eventually.ReturnsAsync(
+            () => host.DeadLetters.ListAsync(CancellationToken.None), keys => keys.SingleOrDefault() is { Count: 2 }, TimeSpan.FromSeconds(30));
+        Assert.Equal(2L, parked.Single().FirstStreamVersion);
+        await Eventually.ReturnsAsync(() => Task.FromResult(_recorder.VersionsOf("beta", key).Count()), count => count == 2, TimeSpan.FromSeconds(30));
+        Assert.All(_recorder.VersionsOf("beta", key), version => Assert.Equal(1L, version));
+    }
+
+    [Fact]
     public async Task An_unreadable_payload_parks_its_key_in_every_group_until_it_is_discarded_and_the_rest_replayed()
     {
         await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);

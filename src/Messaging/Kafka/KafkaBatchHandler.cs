@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
@@ -33,7 +35,8 @@ internal sealed class KafkaBatchHandler(
 
     // The keys of the topic parked in the group, as far as this member knows: read again whenever it gets partitions,
     // since another instance may have parked keys of them. Touched by the batch loop only.
-    private HashSet<string> _parkedKeys = [];
+    // Each parked key with the lowest stream version parked (null: unknown, every later message waits).
+    private Dictionary<string, long?> _parkedKeys = [];
     private volatile bool _parkedKeysUnknown = true;
 
     private enum Parking
@@ -120,7 +123,7 @@ internal sealed class KafkaBatchHandler(
                     continue;
                 }
 
-                if (_parkedKeys.Contains(message.Message.Key ?? ""))
+                if (_parkedKeys.TryGetValue(message.Message.Key ?? "", out var firstParked) && !Precedes(message, firstParked))
                 {
                     var parking = await ParkAsync(message, new KeyParkedException(message.Message.Key), behindParked: true, stoppingToken);
                     if (parking == Parking.Parked)
@@ -227,14 +230,23 @@ internal sealed class KafkaBatchHandler(
     {
         var key = message.Message.Key ?? "";
         var reason = Reason(error);
-        if (!await parked.ParkAsync(ParkedMessage.Of(group, message, reason, time.GetUtcNow()), behindParked, stoppingToken))
+        var parkedMessage = ParkedMessage.Of(group, message, reason, time.GetUtcNow());
+        if (!await parked.ParkAsync(parkedMessage, behindParked, stoppingToken))
         {
             // An operator re-drove or discarded what was parked: the key flows again, from this message on.
             _parkedKeys.Remove(key);
             return Parking.KeyNoLongerParked;
         }
 
-        _parkedKeys.Add(key);
+        var version = parkedMessage.StreamVersion;
+        if (!_parkedKeys.TryGetValue(key, out var firstParked))
+        {
+            _parkedKeys[key] = version;
+        }
+        else if (firstParked is { } known && (version is null || version < known))
+        {
+            _parkedKeys[key] = version;
+        }
         if (!await deadLetters.TryPublishAsync(message, group, error, stoppingToken))
         {
             return Parking.Failed;
@@ -265,6 +277,17 @@ internal sealed class KafkaBatchHandler(
 
         return Parking.Parked;
     }
+
+    /// <summary>
+    /// Whether the message carries an event older than the first parked one of its key: one delivered again from before
+    /// the park (offsets not committed when a member stopped, say). It is handled as before, changing nothing, rather
+    /// than parked behind an event it precedes.
+    /// </summary>
+    private static bool Precedes(ConsumeResult<string, byte[]> message, long? firstParked) =>
+        firstParked is { } first &&
+        message.Message.Headers?.TryGetLastBytes(EventHeaders.StreamVersion, out var bytes) == true &&
+        long.TryParse(Encoding.UTF8.GetString(bytes), NumberStyles.None, CultureInfo.InvariantCulture, out var version) &&
+        version < first;
 
     private static string Reason(Exception error)
     {

@@ -41,16 +41,23 @@ internal sealed class ParkedMessages(IDocumentStore store)
         return true;
     }
 
-    /// <summary>The keys of <paramref name="topic"/> parked in <paramref name="group"/>.</summary>
-    public async Task<HashSet<string>> KeysAsync(string group, string topic, CancellationToken cancellationToken)
+    /// <summary>
+    /// The keys of <paramref name="topic"/> parked in <paramref name="group"/>, each with the lowest stream version parked
+    /// (null when a parked message of the key carries none).
+    /// </summary>
+    public async Task<Dictionary<string, long?>> KeysAsync(string group, string topic, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var keys = await session.Query<ParkedMessage>()
+        var parkedMessages = await session.Query<ParkedMessage>()
             .Where(m => m.Group == group && m.Topic == topic)
-            .Select(m => m.Key)
-            .Distinct()
+            .Select(m => new { m.Key, m.StreamVersion })
             .ToListAsync(cancellationToken);
-        return keys.ToHashSet(StringComparer.Ordinal);
+        return parkedMessages
+            .GroupBy(m => m.Key, StringComparer.Ordinal)
+            .ToDictionary(
+                key => key.Key,
+                key => key.Any(m => m.StreamVersion is null) ? null : key.Min(m => m.StreamVersion),
+                StringComparer.Ordinal);
     }
 
     /// <summary>Every parked message, in the order its key received them (a key's messages are all on one partition).</summary>
