@@ -74,7 +74,8 @@ public sealed class HostEndpointsTests(BankHost host) : IClassFixture<BankHost>
     [Fact]
     public async Task Health_reports_PostgreSQL_reachable()
     {
-        var response = await _client.GetAsync("/health");
+        // Right after start the consumer groups may still be joining, which /health reports too.
+        var response = await Eventually.ReturnsAsync(() => _client.GetAsync("/health"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var health = await response.JsonAsync();
