@@ -82,7 +82,7 @@ internal sealed class BrokerLossRefill(
 
     private async Task RelayAgainAsync(IQuerySession session, long after, long upTo, CancellationToken cancellationToken)
     {
-        await foreach (var page in StoredEvents.PagesAsync(session, after, upTo, PageSize, cancellationToken))
+        await foreach (var page in StoredEvents.PagesAsync(session, after, upTo, PageSize, types: null, cancellationToken))
         {
             await broadcaster.PublishAsync(page.Select(e => BroadcastEvent.From(e, eventTypes)).OfType<BroadcastEvent>().ToList(), cancellationToken);
         }

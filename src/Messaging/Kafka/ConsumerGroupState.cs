@@ -17,6 +17,7 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
 
     private readonly ConcurrentDictionary<(string Group, string Topic), Member> _members = new();
     private readonly ConcurrentDictionary<(string Group, string Topic, int Partition), PartitionLag> _partitions = new();
+    private readonly ConcurrentDictionary<(string Group, string Topic), string> _catchingUp = new();
     private volatile string? _unreachable = "no answer yet";
 
     /// <summary>The reason the last look at the groups failed, or null when it succeeded.</summary>
@@ -37,6 +38,11 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
             _members[(group, topic)] = new Member(joinState.GetString() ?? "unknown", assigned.GetInt32());
         }
     }
+
+    /// <summary>This instance's member of <paramref name="group"/> reads <paramref name="partitions"/> of <paramref name="topic"/> from the event store.</summary>
+    public void CatchingUp(string group, string topic, string partitions) => _catchingUp[(group, topic)] = partitions;
+
+    public void CaughtUp(string group, string topic) => _catchingUp.TryRemove((group, topic), out _);
 
     public void MemberLeft(string group, string topic) => _members.TryRemove((group, topic), out _);
 
@@ -75,6 +81,8 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
             .Where(m => m.Value.JoinState != "steady")
             .Select(m => $"consumer group {m.Key.Group} is rebalancing {m.Key.Topic} (this member: {m.Value.JoinState})")
             .ToList();
+        problems.AddRange(_catchingUp.Select(c =>
+            $"consumer group {c.Key.Group} catches up partition(s) {c.Value} of {c.Key.Topic} from the event store (Kafka no longer holds what it missed)"));
         problems.AddRange(_partitions
             .Where(p => p.Value.Lag > 0 && now - p.Value.WaitingSince >= StallAfter)
             .GroupBy(p => (p.Key.Group, p.Key.Topic))

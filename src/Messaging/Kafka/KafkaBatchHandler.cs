@@ -15,6 +15,7 @@ namespace Bank.Messaging.Kafka;
 /// consumers still fail after their retries, or that cannot be read, parks its key: it and every later message of
 /// the key are stored in PostgreSQL (<see cref="ParkedMessages"/>) and copied to <c>{topic}.dlt</c>, while the other
 /// keys flow on. A batch whose query models could not be written is handled again, until it is or the host stops.
+/// What a partition just assigned no longer holds is first taken from the event store (<see cref="PartitionCatchUp"/>).
 /// Only then does <see cref="PartitionProgress"/> move the partitions on: nothing is skipped silently.
 /// </summary>
 internal sealed class KafkaBatchHandler(
@@ -27,6 +28,7 @@ internal sealed class KafkaBatchHandler(
     DeadLetterPublisher deadLetters,
     MessagingMetrics metrics,
     PartitionProgress progress,
+    PartitionCatchUp catchUp,
     TimeProvider time,
     ILogger logger)
 {
@@ -62,7 +64,12 @@ internal sealed class KafkaBatchHandler(
                     batch.Add(message);
                 }
 
-                await HandleUntilFinishedAsync(batch, stoppingToken);
+                await catchUp.BeforeAsync(batch, stoppingToken);
+                batch.RemoveAll(item => item.IsPartitionEOF);
+                if (batch.Count > 0)
+                {
+                    await HandleUntilFinishedAsync(batch, stoppingToken);
+                }
                 await progress.RecordPositionsAsync(now: false, stoppingToken);
             }
         }

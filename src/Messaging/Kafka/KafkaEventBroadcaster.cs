@@ -103,6 +103,8 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             MessageTimeoutMs = 0,
             LingerMs = 1,
             ClientId = "bank-event-relay",
+            // Whatever the client settings say: catching up from the event store computes partitions the same way.
+            Partitioner = Partitioner.ConsistentRandom,
             // Delivery reports carry only the outcome: the page already has the messages.
             DeliveryReportFields = "status",
         })

@@ -57,6 +57,7 @@ internal sealed class KafkaModuleConsumer(
         var config = ConsumerConfig(topic);
         var log = new KafkaLog(logger);
         KafkaBatchHandler? batches = null;
+        PartitionCatchUp? catchUp = null;
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => log.Write(message))
             .SetErrorHandler((_, error) => log.Error($"Kafka consumer group {_group}", error))
@@ -65,18 +66,30 @@ internal sealed class KafkaModuleConsumer(
             {
                 Log("gets", partitions);
                 batches?.PartitionsAssigned();
+                catchUp?.Assigned(partitions);
             })
-            .SetPartitionsRevokedHandler((_, partitions) => Log("hands over", partitions.Select(p => p.TopicPartition)))
-            .SetPartitionsLostHandler((_, partitions) => Log("lost", partitions.Select(p => p.TopicPartition)))
+            .SetPartitionsRevokedHandler((_, partitions) =>
+            {
+                Log("hands over", partitions.Select(p => p.TopicPartition));
+                catchUp?.Revoked(partitions.Select(p => p.TopicPartition));
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                Log("lost", partitions.Select(p => p.TopicPartition));
+                catchUp?.Revoked(partitions.Select(p => p.TopicPartition));
+            })
             .Build();
         consumer.Subscribe(topic);
         logger.LogInformation(
             "Module {Module} consumes {Topic} in consumer group {Group} (session timeout {SessionTimeoutMs} ms)", module, topic, _group, config.SessionTimeoutMs);
 
         var progress = new PartitionProgress(consumer, _group, store, logger);
+        var handler = handlers.Get(module);
+        var typesOfTopic = handler.EventTypes.Where(type => _options.TopicFor(eventTypes.Get(type).AggregateType) == topic).ToArray();
+        catchUp = new PartitionCatchUp(_group, topic, handler, typesOfTopic, eventTypes, cluster, store, progress, groupState, metrics, logger);
         batches = new KafkaBatchHandler(
-            _group, topic, handlers.Get(module), eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, time, logger);
-        var poll = new KafkaPollLoop(consumer, _group, logger);
+            _group, topic, handler, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, catchUp, time, logger);
+        var poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, logger);
         try
         {
             await batches.RunAsync(poll.Received, stoppingToken);
@@ -111,6 +124,8 @@ internal sealed class KafkaModuleConsumer(
             AutoCommitIntervalMs = 1000,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // The end of a partition just assigned bounds what it may have lost to retention (PartitionCatchUp).
+            EnablePartitionEof = true,
             // A broker answers a fetch as soon as data arrives, or after this long without any.
             FetchWaitMaxMs = 50,
             // Whether this member is joined or rebalancing, for /health.

@@ -18,21 +18,24 @@ internal sealed class KafkaPollLoop
     private readonly IConsumer<string, byte[]> _consumer;
     private readonly string _group;
     private readonly ILogger _logger;
+    private readonly Predicate<TopicPartition> _endMatters;
     // Not SingleReader: only the multi-reader channel can count what it holds.
     private readonly Channel<ConsumeResult<string, byte[]>> _received =
         Channel.CreateUnbounded<ConsumeResult<string, byte[]>>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
 
-    public KafkaPollLoop(IConsumer<string, byte[]> consumer, string group, ILogger logger)
+    /// <summary>Starts polling. <paramref name="endMatters"/> says whether the end of a partition is queued too (the consumer reports each one).</summary>
+    public KafkaPollLoop(IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, ILogger logger)
     {
         _consumer = consumer;
         _group = group;
+        _endMatters = endMatters;
         _logger = logger;
         new Thread(Run) { IsBackground = true, Name = $"kafka-poll-{group}" }.Start();
     }
 
-    /// <summary>Messages in the order they were fetched, each partition's in offset order.</summary>
+    /// <summary>Messages in the order they were fetched, each partition's in offset order, and the ends that matter.</summary>
     public ChannelReader<ConsumeResult<string, byte[]>> Received => _received.Reader;
 
     /// <summary>Stops polling and closes the consumer: stored offsets are committed and the group is left at once.</summary>
@@ -54,7 +57,7 @@ internal sealed class KafkaPollLoop
                     continue;
                 }
 
-                if (Poll() is { } message)
+                if (Poll() is { } message && (!message.IsPartitionEOF || _endMatters(message.TopicPartition)))
                 {
                     _received.Writer.TryWrite(message);
                 }

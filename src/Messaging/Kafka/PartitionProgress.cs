@@ -48,6 +48,16 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
         }
     }
 
+    /// <summary>The partition was caught up from the event store up to <paramref name="position"/>.</summary>
+    public void CaughtUp(TopicPartition partition, long position)
+    {
+        if (_positions.GetValueOrDefault(partition) < position)
+        {
+            _positions[partition] = position;
+            _unrecorded.Add(partition);
+        }
+    }
+
     /// <summary>Records the positions that moved, at most once a second unless <paramref name="now"/> is set.</summary>
     public async Task RecordPositionsAsync(bool now, CancellationToken cancellationToken)
     {

@@ -26,6 +26,8 @@ internal sealed class MessagingMetrics
     private readonly Histogram<double> _queryModelLag;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _caughtUp;
+    private readonly ConcurrentDictionary<(string Group, string Topic), int> _catchingUp = new();
     private readonly ConcurrentDictionary<(string Group, string Topic, int Partition), long> _consumerLag = new();
     private long _relayBacklog = -1;
     private IReadOnlyDictionary<string, int> _parkedKeys = new Dictionary<string, int>();
@@ -44,6 +46,17 @@ internal sealed class MessagingMetrics
             "bank.events_refused",
             unit: "{message}",
             description: "Messages a consumer group refused because the event store holds no such event (forged, or from another environment).");
+        _caughtUp = meter.CreateCounter<long>(
+            "bank.consumer.caught_up_events",
+            unit: "{event}",
+            description: "Events a consumer group handled from the event store on getting a partition: those Kafka no longer held, and any " +
+                "handled just before (positions are recorded every second), which change nothing.");
+        meter.CreateObservableGauge(
+            "bank.consumer.catching_up",
+            () => _catchingUp.Select(c => new Measurement<int>(
+                c.Value, new KeyValuePair<string, object?>("group", c.Key.Group), new KeyValuePair<string, object?>("topic", c.Key.Topic))),
+            unit: "{partition}",
+            description: "Partitions a consumer group is catching up from the event store right now, in this instance.");
         meter.CreateObservableGauge(
             "bank.relay.backlog",
             () => Interlocked.Read(ref _relayBacklog) is >= 0 and var backlog ? [new Measurement<long>(backlog)] : Array.Empty<Measurement<long>>(),
@@ -73,6 +86,11 @@ internal sealed class MessagingMetrics
 
     public void Refused(string group, string topic) =>
         _refused.Add(1, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
+
+    public void CatchingUp(string group, string topic, int partitions) => _catchingUp[(group, topic)] = partitions;
+
+    public void CaughtUp(string group, string topic, int events) =>
+        _caughtUp.Add(events, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
 
     public void RelayBacklog(long backlog) => Interlocked.Exchange(ref _relayBacklog, backlog);
 

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.Messaging.Dispatch;
+using Bank.Messaging.Events;
+using Bank.Messaging.Relay;
+using Bank.Messaging.Telemetry;
+using Confluent.Kafka;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Kafka;
+
+/// <summary>
+/// Makes up, from the event store, for what a partition no longer holds. Kafka keeps messages only for a while (the
+/// embedded broker: the newest 5 MB of a partition), so a group that starts late or falls further behind than that
+/// would begin at the oldest message left and silently miss the rest. Whenever this member gets a partition, the first
+/// thing read from it (a message, or the partition's end) is compared with the group's recorded position on it
+/// (<see cref="ConsumerPosition"/>): the partition's events in between are read from the store and handled by the same
+/// module handler, before anything Kafka delivers. Usually there are none, or a few handled already (positions are
+/// recorded every second), which change nothing again.
+/// </summary>
+internal sealed class PartitionCatchUp(
+    string group,
+    string topic,
+    ModuleEventHandler module,
+    Type[] eventTypesOfTopic,
+    EventTypeRegistry eventTypes,
+    KafkaCluster cluster,
+    IDocumentStore store,
+    PartitionProgress progress,
+    ConsumerGroupState groupState,
+    MessagingMetrics metrics,
+    ILogger logger)
+{
+    private const int PageSize = 1000;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly ShardName Relay = new(EventRelay.SubscriptionName, ShardName.All, 1, null);
+
+    // Partitions this member got and has not compared yet; written by the poll loop's rebalance callbacks.
+    private readonly ConcurrentDictionary<int, bool> _unchecked = new();
+
+    public void Assigned(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _unchecked[partition.Partition.Value] = true;
+        }
+    }
+
+    public void Revoked(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _unchecked.TryRemove(partition.Partition.Value, out _);
+        }
+    }
+
+    /// <summary>Whether the end of <paramref name="partition"/> is still to be compared (the poll loop passes on only those).</summary>
+    public bool Awaits(TopicPartition partition) => _unchecked.ContainsKey(partition.Partition.Value);
+
+    /// <summary>
+    /// Catches up every partition whose first message or end since it was assigned is in <paramref name="batch"/>,
+    /// trying again until that worked or the host stops: nothing of those partitions is handled before.
+    /// </summary>
+    public async Task BeforeAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    {
+        if (_unchecked.IsEmpty)
+        {
+            return;
+        }
+
+        // Each partition's first item: the position of the oldest event the partition still holds, or null for its end
+        // (or a message without a position, which is parked anyway): everything relayed.
+        var firstHeld = new Dictionary<int, long?>();
+        foreach (var item in batch.Where(item => _unchecked.ContainsKey(item.Partition.Value)))
+        {
+            firstHeld.TryAdd(item.Partition.Value, item.IsPartitionEOF ? null : KafkaEventReader.PositionOf(item));
+        }
+
+        if (firstHeld.Count == 0)
+        {
+            return;
+        }
+
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await CatchUpAsync(firstHeld, stoppingToken);
+                foreach (var partition in firstHeld.Keys)
+                {
+                    _unchecked.TryRemove(partition, out _);
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Consumer group {Group} could not catch up {Topic} from the event store; it tries again", group, topic);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
+    {
+        await using var session = store.QuerySession();
+        var ids = firstHeld.Keys.ToDictionary(p => ConsumerPosition.IdOf(group, topic, p));
+        var recorded = (await session.LoadManyAsync<ConsumerPosition>(stoppingToken, ids.Keys))
+            .ToDictionary(p => p.Partition, p => p.GlobalPosition);
+        var relayed = await store.Advanced.ProjectionProgressFor(Relay, token: stoppingToken);
+
+        // The events each partition misses: after the group's recorded position, before the first one it still holds.
+        var missing = firstHeld.ToDictionary(
+            p => p.Key,
+            p => (After: recorded.GetValueOrDefault(p.Key), Before: p.Value ?? relayed + 1));
+        if (missing.Values.All(range => range.Before <= range.After + 1))
+        {
+            return;
+        }
+
+        var partitionCount = await Task.Run(PartitionCount, stoppingToken);
+        var partitions = string.Join(", ", missing.Keys.Order());
+        groupState.CatchingUp(group, topic, partitions);
+        metrics.CatchingUp(group, topic, missing.Count);
+        long handled = 0;
+        try
+        {
+            var pages = StoredEvents.PagesAsync(
+                session, missing.Values.Min(r => r.After), missing.Values.Max(r => r.Before) - 1, PageSize, eventTypesOfTopic, stoppingToken);
+            await foreach (var page in pages)
+            {
+                var events = page
+                    .Where(stored =>
+                        missing.TryGetValue(KeyPartitions.PartitionOf(stored.StreamId.ToString("D"), partitionCount), out var range) &&
+                        stored.Sequence > range.After && stored.Sequence < range.Before)
+                    .Select(stored => BroadcastEvent.From(stored, eventTypes))
+                    .OfType<BroadcastEvent>()
+                    .Select(ReceivedEvent.From)
+                    .ToList();
+
+                // Not parked: parking needs the Kafka message. The catch-up stops here and is tried again.
+                var finished = await module.HandleAsync(events, static (_, _, _) => Task.FromResult(false), stoppingToken);
+                handled += finished.Count;
+                metrics.CaughtUp(group, topic, finished.Count);
+                if (finished.Count < events.Count)
+                {
+                    throw new InvalidOperationException(
+                        $"An event failed while catching up from the event store; {handled} event(s) were handled so far.");
+                }
+            }
+        }
+        finally
+        {
+            groupState.CaughtUp(group, topic);
+            metrics.CatchingUp(group, topic, 0);
+        }
+
+        foreach (var partition in firstHeld.Where(p => p.Value is null).Select(p => p.Key))
+        {
+            progress.CaughtUp(new TopicPartition(topic, partition), relayed);
+        }
+
+        if (handled > 0)
+        {
+            logger.LogWarning(
+                "Consumer group {Group} handled {Count} event(s) of {Topic} partition(s) {Partitions} from the event store: " +
+                "Kafka no longer held them (retention), or they were handled already and changed nothing",
+                group,
+                handled,
+                topic,
+                partitions);
+        }
+    }
+
+    private int PartitionCount()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties())).SetLogHandler((_, _) => { }).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        if (metadata.Error.IsError || metadata.Partitions.Count == 0)
+        {
+            throw new KafkaException(metadata.Error);
+        }
+
+        return metadata.Partitions.Count;
+    }
+}
