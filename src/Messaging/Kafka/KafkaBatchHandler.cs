@@ -56,7 +56,7 @@ internal sealed class KafkaBatchHandler(
         var batch = new List<ConsumeResult<string, byte[]>>(MaxBatch);
         try
         {
-            while (await received.WaitToReadAsync(stoppingToken))
+            while (await WaitForMessagesAsync(received, stoppingToken))
             {
                 batch.Clear();
                 while (batch.Count < MaxBatch && received.TryRead(out var message))
@@ -77,6 +77,26 @@ internal sealed class KafkaBatchHandler(
         {
             // Stopping: what finished is stored; the rest is delivered again to whoever reads the partition next.
         }
+    }
+
+    /// <summary>Waits for messages; while none come, the positions of what finished last are recorded when due.</summary>
+    private async Task<bool> WaitForMessagesAsync(ChannelReader<ConsumeResult<string, byte[]>> received, CancellationToken stoppingToken)
+    {
+        var ready = received.WaitToReadAsync(stoppingToken);
+        if (ready.IsCompleted || progress.UntilNextRecord is not { } due)
+        {
+            return await ready;
+        }
+
+        var waiting = ready.AsTask();
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        if (await Task.WhenAny(waiting, Task.Delay(due, idle.Token)) != waiting)
+        {
+            await progress.RecordPositionsAsync(now: true, stoppingToken);
+        }
+
+        await idle.CancelAsync();
+        return await waiting;
     }
 
     private async Task HandleUntilFinishedAsync(List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)

@@ -58,6 +58,9 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
         }
     }
 
+    /// <summary>How long until positions that moved are due to be recorded, or null when none moved.</summary>
+    public TimeSpan? UntilNextRecord => _unrecorded.Count == 0 ? null : (_nextRecord - DateTime.UtcNow) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero;
+
     /// <summary>Records the positions that moved, at most once a second unless <paramref name="now"/> is set.</summary>
     public async Task RecordPositionsAsync(bool now, CancellationToken cancellationToken)
     {
