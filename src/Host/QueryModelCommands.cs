@@ -14,6 +14,8 @@ namespace Bank.Host;
 /// </summary>
 internal static class QueryModelCommands
 {
+    private static readonly TimeSpan OperatorStatementTimeout = TimeSpan.FromMinutes(10);
+
     public const string Verify = "verify";
     public const string Rebuild = "rebuild";
 
@@ -319,10 +321,12 @@ internal static class QueryModelCommands
             ["Messaging:ConsumersEnabled"] = "false",
             ["Messaging:Transport"] = transport,
         });
-        if (connectionString is not null)
+        // Operator commands run statements over whole tables: the host's per-statement bound is for requests.
+        var connection = new NpgsqlConnectionStringBuilder(connectionString ?? builder.Configuration.GetConnectionString(EventStoreSetup.ConnectionStringName))
         {
-            builder.Configuration[$"ConnectionStrings:{EventStoreSetup.ConnectionStringName}"] = connectionString;
-        }
+            CommandTimeout = (int)OperatorStatementTimeout.TotalSeconds,
+        };
+        builder.Configuration[$"ConnectionStrings:{EventStoreSetup.ConnectionStringName}"] = connection.ConnectionString;
 
         builder.Services.AddBank(builder.Configuration);
         return builder.Services.BuildServiceProvider();

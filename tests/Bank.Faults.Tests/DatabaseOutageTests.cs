@@ -107,6 +107,81 @@ public sealed class DatabaseOutageTests : FaultFixture
         Assert.True(exitCode == 0, output);
     }
 
+    [Fact]
+    public async Task A_database_that_stops_answering_gets_503s_within_seconds_and_loses_nothing()
+    {
+        using var proxy = new TcpProxy(new NpgsqlConnectionStringBuilder(Database.ConnectionString).Port);
+        var throughProxy = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Port = proxy.Port }.ConnectionString;
+        // This instance relays and consumes through the proxy; the other one keeps taking movements straight to PostgreSQL,
+        // so that events wait on both sides of the hung instance: to be relayed, and to be written into query models.
+        await using var hung = await HostProcess.StartAsync(new Dictionary<string, string>(Settings) { ["ConnectionStrings:Postgres"] = throughProxy });
+        await using var direct = await HostProcess.StartAsync(new Dictionary<string, string>(Settings)
+        {
+            ["Relay:Enabled"] = "false",
+            ["Messaging:ConsumersEnabled"] = "false",
+        });
+        using var hungClient = hung.CreateClient();
+        using var client = direct.CreateClient();
+        var accounts = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            accounts.Add(await client.OpenAccountAsync("EUR", initialDeposit: 100m));
+        }
+
+        await hungClient.GetShownAsync($"/accounts/{accounts[^1]}?minVersion=2");
+        using var stop = new CancellationTokenSource();
+        var movements = Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var response = await client.PostJsonAsync($"/accounts/{accounts[n % accounts.Count]}/deposits", new { amount = 1m, currency = "EUR" });
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                await Task.Delay(20);
+            }
+        });
+
+        proxy.Hang();
+        var hungAt = Stopwatch.StartNew();
+        var requests = new Func<Task<HttpResponseMessage>>[]
+        {
+            () => hungClient.PostJsonAsync($"/accounts/{accounts[0]}/deposits", new { amount = 5m, currency = "EUR" }),
+            () => hungClient.GetAsync($"/accounts/{accounts[1]}"),
+            () => hungClient.PostJsonAsync("/customers", new { firstName = "Hung", lastName = "Database", email = "hung@example.com" }),
+        };
+        var answers = await Task.WhenAll(requests.Select(async request =>
+        {
+            var watch = Stopwatch.StartNew();
+            var response = await request();
+            return (Response: response, Took: watch.Elapsed);
+        }));
+
+        foreach (var (response, took) in answers)
+        {
+            var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("database", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+            Assert.NotNull(response.Headers.RetryAfter);
+            // The statement bound (Command Timeout=5) plus a connection's (Timeout=5), never the client's 30 s.
+            Assert.True(took < TimeSpan.FromSeconds(15), $"A request took {took} while the database hung.");
+        }
+
+        // Hung for longer than the connection timeout, so that new connections time out too.
+        var again = await hungClient.PostJsonAsync($"/accounts/{accounts[0]}/deposits", new { amount = 5m, currency = "EUR" });
+        await again.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.True(hungAt.Elapsed > TimeSpan.FromSeconds(5), $"The database hung for {hungAt.Elapsed} only.");
+        proxy.Resume();
+
+        await Eventually.ReturnsAsync(
+            () => hungClient.PostJsonAsync($"/accounts/{accounts[2]}/deposits", new { amount = 5m, currency = "EUR" }),
+            response => response.StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await movements;
+
+        // Every movement of both instances reaches both modules' models once, whatever the hung instance was doing.
+        var (exitCode, output) = await ConvergeAndVerifyAsync();
+        Assert.True(exitCode == 0, output);
+    }
+
     private static int Failures(string output) =>
         output.Split('\n').Count(line => line.Contains("could not write the query models", StringComparison.Ordinal)
             || line.Contains("after its retries", StringComparison.Ordinal));

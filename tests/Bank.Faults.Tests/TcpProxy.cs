@@ -5,13 +5,17 @@ using Bank.Testing;
 
 namespace Bank.Faults.Tests;
 
-/// <summary>A loopback TCP proxy that can be cut (every connection dropped, new ones refused) and restored: a database that goes away.</summary>
+/// <summary>
+/// A loopback TCP proxy that can be cut (every connection dropped, new ones refused) and restored: a database that goes
+/// away; or hung (connections accepted and kept, nothing forwarded) and resumed: a database that stops answering.
+/// </summary>
 public sealed class TcpProxy : IDisposable
 {
     private readonly int _targetPort;
     private readonly ConcurrentSet _connections = new();
     private TcpListener? _listener;
     private CancellationTokenSource _running = new();
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpProxy(int targetPort)
     {
@@ -30,6 +34,11 @@ public sealed class TcpProxy : IDisposable
         _listener = null;
         _connections.CloseAll();
     }
+
+    /// <summary>Keeps every connection open, and accepts new ones, but forwards nothing until <see cref="Resume"/>.</summary>
+    public void Hang() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Resume() => _flowing.TrySetResult();
 
     public void Restore()
     {
@@ -71,10 +80,11 @@ public sealed class TcpProxy : IDisposable
         _connections.Add(target);
         try
         {
+            await _flowing.Task.WaitAsync(cancellationToken);
             await target.ConnectAsync(IPAddress.Loopback, _targetPort, cancellationToken);
             await Task.WhenAny(
-                client.GetStream().CopyToAsync(target.GetStream(), cancellationToken),
-                target.GetStream().CopyToAsync(client.GetStream(), cancellationToken));
+                PumpAsync(client.GetStream(), target.GetStream(), cancellationToken),
+                PumpAsync(target.GetStream(), client.GetStream(), cancellationToken));
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -85,6 +95,24 @@ public sealed class TcpProxy : IDisposable
             _connections.Remove(client);
             _connections.Remove(target);
             client.Dispose();
+        }
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await _flowing.Task.WaitAsync(cancellationToken);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
     }
 

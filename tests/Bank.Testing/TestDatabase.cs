@@ -44,6 +44,7 @@ public sealed class TestDatabase : IAsyncDisposable
             MaxAutoPrepare = 50,
             AutoPrepareMinUsages = 2,
             Timeout = 5,
+            CommandTimeout = 5,
         }.ConnectionString;
         return new TestDatabase(server, name, connectionString);
     }

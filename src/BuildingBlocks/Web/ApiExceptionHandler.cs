@@ -25,7 +25,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service is temporarily unavailable.",
-                Detail = "The database cannot be reached. Nothing was changed; retry later.",
+                Detail = FindInner<SocketException>(exception) is not null
+                    ? "The database cannot be reached. Nothing was changed; retry later."
+                    // A commit whose answer was lost may have been applied.
+                    : "The database did not answer in time. A command may or may not have been applied: retry it later with the " +
+                      "same Idempotency-Key, which applies it at most once.",
             },
             _ => null,
         };
