@@ -37,7 +37,14 @@ public abstract class FaultFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    protected EmbeddedKafkaBroker StartBroker()
+    /// <summary>The broker stops and starts again at the same address, empty: a memory-only broker's restart.</summary>
+    protected void RestartBrokerEmpty()
+    {
+        Broker.Dispose();
+        Broker = StartBroker();
+    }
+
+    private EmbeddedKafkaBroker StartBroker()
     {
         var broker = EmbeddedKafkaBroker.Start(port: _brokerPort);
         foreach (var topic in new[] { "events_Customer", "events_Account", "events_Customer.dlt", "events_Account.dlt" })
