@@ -78,7 +78,12 @@ public sealed class BridgeHost : IAsyncDisposable
     /// <summary>The operator's tools for parked keys, as <c>Bank.Host dead-letters</c> uses them.</summary>
     public DeadLetters DeadLetters => _host.Services.GetRequiredService<DeadLetters>();
 
-    public static async Task<BridgeHost> StartAsync(TestDatabase database, string bootstrapServers, Recorder recorder, string groupSuffix)
+    /// <summary>How many partitions of events_Account this instance's member of <paramref name="group"/> holds (librdkafka's statistics, every second).</summary>
+    public int PartitionsHeld(string group) =>
+        _host.Services.GetRequiredService<Bank.Messaging.Kafka.ConsumerGroupState>().Held.Where(h => h.Group == group).Sum(h => h.Partitions);
+
+    public static async Task<BridgeHost> StartAsync(
+        TestDatabase database, string bootstrapServers, Recorder recorder, string groupSuffix, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -93,6 +98,7 @@ public sealed class BridgeHost : IAsyncDisposable
             // The test produces the events itself, as the relay would, without storing them: the bridge must take them.
             ["Kafka:CheckEventsAgainstStore"] = "false",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(recorder);
         var eventStore = builder.Services.AddEventStore(builder.Configuration);
         builder.Services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames);

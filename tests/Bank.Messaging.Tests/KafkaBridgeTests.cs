@@ -63,6 +63,34 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_instance_that_joins_starts_where_the_first_finished_the_partitions_it_takes_over_nothing_lost_or_doubled()
+    {
+        // Offsets are committed once a minute at most: only the commit made when partitions are handed over tells the newcomer where to start.
+        var rareCommits = new Dictionary<string, string?> { ["Kafka:Consumer:auto.commit.interval.ms"] = "60000" };
+        var (first, second) = (new Recorder(), new Recorder());
+        var group = $"alpha-{_groups}";
+        await using var one = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, first, _groups, rareCommits);
+        var accounts = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
+        await ProduceVersionsAsync(accounts, 1, 5);
+        await Eventually.ReturnsAsync(() => Task.FromResult(first.Handled.Count(h => h.Module == "alpha")), count => count == 60, TimeSpan.FromSeconds(30));
+
+        await using var two = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, second, _groups, rareCommits);
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult((One: one.PartitionsHeld(group), Two: two.PartitionsHeld(group))),
+            held => held.One > 0 && held.Two > 0 && held.One + held.Two == 6,
+            TimeSpan.FromSeconds(60));
+        await ProduceVersionsAsync(accounts, 6, 10);
+
+        var handled = await Eventually.ReturnsAsync(
+            () => Task.FromResult(first.Handled.Concat(second.Handled).Where(h => h.Module == "alpha").Select(h => (h.Key, h.Version)).ToList()),
+            all => all.Distinct().Count() == 120,
+            TimeSpan.FromSeconds(60));
+        // The newcomer reads its partitions' older messages, if at all, before their newer ones: every one it read twice is here.
+        Assert.Equal(120, handled.Count);
+        Assert.Contains(second.Handled, h => h.Module == "alpha");
+    }
+
+    [Fact]
     public async Task A_message_that_keeps_failing_parks_its_key_while_other_keys_of_its_partition_flow_and_replay_applies_it_in_order()
     {
         await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);
@@ -253,6 +281,17 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
         await Eventually.ReturnsAsync(() => Task.FromResult(_recorder.VersionsOf("alpha", account.ToString("D")).Count()), count => count >= 4);
         Assert.Equal([1L, 2, 3, 4], _recorder.VersionsOf("alpha", account.ToString("D")));
         Assert.Equal(2, _recorder.Attempts.Count(a => a is { Module: "alpha", Version: 3 }));
+    }
+
+    private async Task ProduceVersionsAsync(List<Guid> accounts, int from, int to)
+    {
+        for (var version = from; version <= to; version++)
+        {
+            foreach (var account in accounts)
+            {
+                await Deposits.ProduceAsync(_broker.BootstrapServers, account, version, 1m);
+            }
+        }
     }
 
     private async Task AssertCommittedAsync(string group, long expected)
