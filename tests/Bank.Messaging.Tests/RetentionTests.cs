@@ -74,8 +74,10 @@ public sealed class RetentionTests : IAsyncLifetime
             }
         }
 
-        // A consumer-only instance: its groups have no position, and Kafka no longer holds the start of any partition.
+        // Two consumer-only instances: their groups have no position, Kafka no longer holds the start of any partition,
+        // and the partitions are shared out (and may move) while they catch up.
         await using var consumerOnly = await BankHost.StartAsync(_database, With(settings, "Relay:Enabled", "false"));
+        await using var another = await BankHost.StartAsync(_database, With(settings, "Relay:Enabled", "false"));
 
         var (exitCode, output) = await QueryModels.ConvergeAndVerifyAsync(_database, settings);
         Assert.True(exitCode == 0, output);
