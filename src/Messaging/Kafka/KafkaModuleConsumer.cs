@@ -86,7 +86,7 @@ internal sealed class KafkaModuleConsumer(
         var progress = new PartitionProgress(consumer, _group, store, logger);
         var handler = handlers.Get(module);
         var typesOfTopic = handler.EventTypes.Where(type => _options.TopicFor(eventTypes.Get(type).AggregateType) == topic).ToArray();
-        catchUp = new PartitionCatchUp(_group, topic, handler, typesOfTopic, eventTypes, cluster, store, progress, groupState, metrics, logger);
+        catchUp = new PartitionCatchUp(consumer, _group, topic, handler, typesOfTopic, eventTypes, cluster, store, progress, groupState, metrics, logger);
         batches = new KafkaBatchHandler(
             _group, topic, handler, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, catchUp, time, logger);
         var poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, logger);

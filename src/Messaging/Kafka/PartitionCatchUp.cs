@@ -15,12 +15,13 @@ namespace Bank.Messaging.Kafka;
 /// Makes up, from the event store, for what a partition no longer holds. Kafka keeps messages only for a while (the
 /// embedded broker: the newest 5 MB of a partition), so a group that starts late or falls further behind than that
 /// would begin at the oldest message left and silently miss the rest. Whenever this member gets a partition, the first
-/// thing read from it (a message, or the partition's end) is compared with the group's recorded position on it
-/// (<see cref="ConsumerPosition"/>): the partition's events in between are read from the store and handled by the same
-/// module handler, before anything Kafka delivers. Usually there are none, or a few handled already (positions are
-/// recorded every second), which change nothing again.
+/// thing read from it (a message, or the partition's end) is compared with the group's committed offset: when Kafka did
+/// not start there, the partition's events after the group's recorded position (<see cref="ConsumerPosition"/>) and
+/// before that first item are read from the store and handled by the same module handler, before anything Kafka
+/// delivers. A few of them may have been handled already (positions are recorded every second): they change nothing.
 /// </summary>
 internal sealed class PartitionCatchUp(
+    IConsumer<string, byte[]> consumer,
     string group,
     string topic,
     ModuleEventHandler module,
@@ -39,6 +40,9 @@ internal sealed class PartitionCatchUp(
 
     // Partitions this member got and has not compared yet; written by the poll loop's rebalance callbacks.
     private readonly ConcurrentDictionary<int, bool> _unchecked = new();
+
+    // Read once: a topic whose partitions were added has its keys spread anew, which no catch-up could follow anyway.
+    private int? _partitionCount;
 
     public void Assigned(IEnumerable<TopicPartition> partitions)
     {
@@ -70,15 +74,13 @@ internal sealed class PartitionCatchUp(
             return;
         }
 
-        // Each partition's first item: the position of the oldest event the partition still holds, or null for its end
-        // (or a message without a position, which is parked anyway): everything relayed.
-        var firstHeld = new Dictionary<int, long?>();
+        var firstItems = new Dictionary<int, ConsumeResult<string, byte[]>>();
         foreach (var item in batch.Where(item => _unchecked.ContainsKey(item.Partition.Value)))
         {
-            firstHeld.TryAdd(item.Partition.Value, item.IsPartitionEOF ? null : KafkaEventReader.PositionOf(item));
+            firstItems.TryAdd(item.Partition.Value, item);
         }
 
-        if (firstHeld.Count == 0)
+        if (firstItems.Count == 0)
         {
             return;
         }
@@ -88,8 +90,17 @@ internal sealed class PartitionCatchUp(
         {
             try
             {
-                await CatchUpAsync(firstHeld, stoppingToken);
-                foreach (var partition in firstHeld.Keys)
+                var skipped = await SkippedAsync(firstItems.Values, stoppingToken);
+                if (skipped.Count > 0)
+                {
+                    // Each partition's first item: the position of the oldest event it still holds, or null for its end
+                    // (or a message without a position, which is parked anyway): everything relayed.
+                    await CatchUpAsync(
+                        skipped.ToDictionary(item => item.Partition.Value, item => item.IsPartitionEOF ? null : KafkaEventReader.PositionOf(item)),
+                        stoppingToken);
+                }
+
+                foreach (var partition in firstItems.Keys)
                 {
                     _unchecked.TryRemove(partition, out _);
                 }
@@ -103,6 +114,23 @@ internal sealed class PartitionCatchUp(
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
+    }
+
+    /// <summary>
+    /// The first items of partitions that Kafka did not start at the group's committed offset: it had none and the
+    /// partition no longer starts at 0, or it lies before what the partition still holds (auto.offset.reset moved on).
+    /// A partition read from its committed offset, as on every ordinary start and rebalance, skipped nothing.
+    /// </summary>
+    private async Task<List<ConsumeResult<string, byte[]>>> SkippedAsync(
+        IEnumerable<ConsumeResult<string, byte[]>> firstItems, CancellationToken stoppingToken)
+    {
+        var items = firstItems.ToList();
+        var committed = await Task.Run(
+            () => consumer.Committed(items.Select(item => item.TopicPartition), TimeSpan.FromSeconds(10)).ToDictionary(c => c.Partition.Value, c => c.Offset),
+            stoppingToken);
+        return items.Where(item => committed.GetValueOrDefault(item.Partition.Value, Offset.Unset) is var start && (start.Value >= 0
+            ? item.Offset.Value != start.Value
+            : item.Offset.Value > 0)).ToList();
     }
 
     private async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
@@ -122,7 +150,7 @@ internal sealed class PartitionCatchUp(
             return;
         }
 
-        var partitionCount = await Task.Run(PartitionCount, stoppingToken);
+        var partitionCount = _partitionCount ??= await Task.Run(PartitionCount, stoppingToken);
         var partitions = string.Join(", ", missing.Keys.Order());
         groupState.CatchingUp(group, topic, partitions);
         metrics.CatchingUp(group, topic, missing.Count);
