@@ -15,10 +15,11 @@ namespace Bank.Messaging.Kafka;
 /// Makes up, from the event store, for what a partition no longer holds. Kafka keeps messages only for a while (the
 /// embedded broker: the newest 5 MB of a partition), so a group that starts late or falls further behind than that
 /// would begin at the oldest message left and silently miss the rest. Whenever this member gets a partition, the first
-/// thing read from it (a message, or the partition's end) is compared with the group's committed offset: when Kafka did
-/// not start there, the partition's events after the group's recorded position (<see cref="ConsumerPosition"/>) and
-/// before that first item are read from the store and handled by the same module handler, before anything Kafka
-/// delivers. A few of them may have been handled already (positions are recorded every second): they change nothing.
+/// thing read from it (a message, or the partition's end) tells whether Kafka may have skipped something: when it is the
+/// partition's oldest message and the partition no longer starts at 0, the partition's events after the group's
+/// recorded position (<see cref="ConsumerPosition"/>) and before that first item are read from the store and handled by
+/// the same module handler, before anything Kafka delivers. A few of them may have been handled already (positions are
+/// recorded every second, and a group may simply have stopped there): they change nothing.
 /// </summary>
 internal sealed class PartitionCatchUp(
     IConsumer<string, byte[]> consumer,
@@ -90,7 +91,7 @@ internal sealed class PartitionCatchUp(
         {
             try
             {
-                var skipped = await SkippedAsync(firstItems.Values, stoppingToken);
+                var skipped = Skipped(firstItems.Values);
                 if (skipped.Count > 0)
                 {
                     // Each partition's first item: the position of the oldest event it still holds, or null for its end
@@ -117,21 +118,16 @@ internal sealed class PartitionCatchUp(
     }
 
     /// <summary>
-    /// The first items of partitions that Kafka did not start at the group's committed offset: it had none and the
-    /// partition no longer starts at 0, or it lies before what the partition still holds (auto.offset.reset moved on).
-    /// A partition read from its committed offset, as on every ordinary start and rebalance, skipped nothing.
+    /// The first items that may follow a gap: Kafka starts a group at its committed offset, or, where it has none or the
+    /// offset is no longer held, at the partition's oldest message (auto.offset.reset=earliest). A first item past the
+    /// oldest message (the low watermark of the last fetch, known without asking the broker) started at a committed
+    /// offset, as on every ordinary start and rebalance; one at the oldest message of a partition that no longer starts
+    /// at 0 may have skipped what retention removed.
     /// </summary>
-    private async Task<List<ConsumeResult<string, byte[]>>> SkippedAsync(
-        IEnumerable<ConsumeResult<string, byte[]>> firstItems, CancellationToken stoppingToken)
-    {
-        var items = firstItems.ToList();
-        var committed = await Task.Run(
-            () => consumer.Committed(items.Select(item => item.TopicPartition), TimeSpan.FromSeconds(10)).ToDictionary(c => c.Partition.Value, c => c.Offset),
-            stoppingToken);
-        return items.Where(item => committed.GetValueOrDefault(item.Partition.Value, Offset.Unset) is var start && (start.Value >= 0
-            ? item.Offset.Value != start.Value
-            : item.Offset.Value > 0)).ToList();
-    }
+    private List<ConsumeResult<string, byte[]>> Skipped(IEnumerable<ConsumeResult<string, byte[]>> firstItems) =>
+        firstItems.Where(item => consumer.GetWatermarkOffsets(item.TopicPartition).Low is var oldest
+            && item.Offset.Value > 0
+            && (oldest.Value < 0 || item.Offset.Value <= oldest.Value)).ToList();
 
     private async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
     {
