@@ -91,7 +91,7 @@ internal sealed class PartitionCatchUp(
         {
             try
             {
-                var skipped = Skipped(firstItems.Values);
+                var skipped = await Task.Run(() => Skipped(firstItems.Values), stoppingToken);
                 if (skipped.Count > 0)
                 {
                     // Each partition's first item: the position of the oldest event it still holds, or null for its end
@@ -120,14 +120,19 @@ internal sealed class PartitionCatchUp(
     /// <summary>
     /// The first items that may follow a gap: Kafka starts a group at its committed offset, or, where it has none or the
     /// offset is no longer held, at the partition's oldest message (auto.offset.reset=earliest). A first item past the
-    /// oldest message (the low watermark of the last fetch, known without asking the broker) started at a committed
+    /// oldest message (the low watermark, cached by the consumer or asked of the partition's leader) started at a committed
     /// offset, as on every ordinary start and rebalance; one at the oldest message of a partition that no longer starts
     /// at 0 may have skipped what retention removed.
     /// </summary>
     private List<ConsumeResult<string, byte[]>> Skipped(IEnumerable<ConsumeResult<string, byte[]>> firstItems) =>
-        firstItems.Where(item => consumer.GetWatermarkOffsets(item.TopicPartition).Low is var oldest
-            && item.Offset.Value > 0
-            && (oldest.Value < 0 || item.Offset.Value <= oldest.Value)).ToList();
+        firstItems.Where(item => item.Offset.Value > 0 && item.Offset.Value <= OldestOffset(item.TopicPartition)).ToList();
+
+    // librdkafka refreshes the cached low watermark with its statistics only; before that the partition's leader is
+    // asked (a ListOffsets request, which no rebalance holds up).
+    private long OldestOffset(TopicPartition partition) =>
+        consumer.GetWatermarkOffsets(partition).Low is { Value: >= 0 } cached
+            ? cached.Value
+            : consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).Low.Value;
 
     private async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
     {
