@@ -17,8 +17,9 @@ public sealed class ReadYourWritesTests(BankHost host) : IClassFixture<BankHost>
     {
         var customerId = await _client.CreateCustomerAsync();
         var accountId = (await (await _client.PostJsonAsync("/accounts", new { customerId, currency = "EUR" })).JsonAsync()).GetProperty("id").GetGuid();
-        // Once the host's consumers have joined their groups (right after a start that can take longer than one wait).
+        // Once both modules' consumers have joined their groups (right after a start that can take longer than one wait).
         await _client.GetShownAsync($"/accounts/{accountId}?minVersion=1");
+        await _client.GetShownAsync($"/customers/{customerId}?accountId={accountId}&minVersion=1");
 
         for (var i = 1; i <= 20; i++)
         {
