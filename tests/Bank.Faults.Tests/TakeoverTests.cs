@@ -65,12 +65,16 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             for (var i = 0; i < hosts.Length; i++)
             {
                 var before = load.Acknowledged.Count;
+                lag.Step($"stopping instance {i + 1}");
                 var stopped = await hosts[i].StopAsync();
                 output.WriteLine($"Instance {i + 1} stopped in {stopped.TotalSeconds:0.0} s.");
                 Assert.True(stopped < TimeSpan.FromSeconds(10), $"A graceful stop took {stopped.TotalSeconds:0.0} s.");
                 await hosts[i].DisposeAsync();
+                lag.Step($"starting instance {i + 1}");
                 hosts[i] = await HostProcess.StartAsync(Settings, ports[i]);
+                lag.Step($"instance {i + 1} started");
                 await BothConsumeAsync(hosts[0], hosts[1]);
+                lag.Step("both instances consume");
                 await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= before + 200, TimeSpan.FromSeconds(60));
             }
 
@@ -79,7 +83,10 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             var worst = await lag.StopAsync();
 
             output.WriteLine($"Oldest event not yet in a query model during the restarts: {worst.TotalSeconds:0.0} s.");
-            Assert.True(worst < TimeSpan.FromSeconds(6), $"An event waited {worst.TotalSeconds:0.0} s for the query models during the rolling restart.");
+            output.WriteLine(lag.Timeline);
+            Assert.True(
+                worst < TimeSpan.FromSeconds(6),
+                $"An event waited {worst.TotalSeconds:0.0} s for the query models during the rolling restart.{Environment.NewLine}{lag.Timeline}");
             await AssertNothingLostOrDoubledAsync(accounts);
         }
         finally
@@ -130,16 +137,30 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             OR NOT EXISTS (SELECT 1 FROM customers.mt_doc_customeraccount c WHERE c.id = s.id AND c.mt_version = s.version))
         """);
 
-    /// <summary>Seconds since the oldest committed account event that a query model does not hold yet was committed.</summary>
-    private Task<double> OldestEventNotInQueryModelsAsync() => Database.ScalarAsync<double>(
-        """
-        SELECT coalesce(extract(epoch FROM now() - min(e.timestamp)), 0)::float8
-        FROM bank.mt_events e
-        LEFT JOIN accounts.mt_doc_accountview v ON v.id = e.stream_id
-        LEFT JOIN customers.mt_doc_customeraccount c ON c.id = e.stream_id
-        WHERE e.type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn')
-          AND (e.version > coalesce(v.mt_version, 0) OR e.version > coalesce(c.mt_version, 0))
-        """);
+    /// <summary>
+    /// Seconds since the oldest committed account event that the relay has not sent, that the accounts' query model does
+    /// not hold, and that the customers' query model does not hold yet.
+    /// </summary>
+    private async Task<double[]> AgesAsync()
+    {
+        var ages = await Database.ScalarAsync<string>(
+            """
+            WITH relayed AS (SELECT coalesce(max(last_seq_id), 0) AS seq FROM bank.mt_event_progression WHERE name = 'EventRelay:All'),
+                 pending AS (
+                   SELECT e.timestamp, e.seq_id > (SELECT seq FROM relayed) AS unrelayed,
+                          e.version > coalesce(v.mt_version, 0) AS not_in_accounts, e.version > coalesce(c.mt_version, 0) AS not_in_customers
+                   FROM bank.mt_events e
+                   LEFT JOIN accounts.mt_doc_accountview v ON v.id = e.stream_id
+                   LEFT JOIN customers.mt_doc_customeraccount c ON c.id = e.stream_id
+                   WHERE e.type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn'))
+            SELECT concat_ws(' ',
+              coalesce(extract(epoch FROM now() - min(timestamp) FILTER (WHERE unrelayed)), 0),
+              coalesce(extract(epoch FROM now() - min(timestamp) FILTER (WHERE not_in_accounts)), 0),
+              coalesce(extract(epoch FROM now() - min(timestamp) FILTER (WHERE not_in_customers)), 0))
+            FROM pending
+            """);
+        return [.. ages.Split(' ').Select(age => double.Parse(age, CultureInfo.InvariantCulture))];
+    }
 
     /// <summary>The models equal the event store (verify), and each account's balance is its deposits, each counted once.</summary>
     private async Task AssertNothingLostOrDoubledAsync(IReadOnlyList<Guid> accounts)
@@ -261,14 +282,28 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         }
     }
 
-    /// <summary>The worst age, sampled four times a second, of the oldest event the query models did not hold yet.</summary>
+    /// <summary>
+    /// The worst age, sampled four times a second, of the oldest event the query models did not hold yet, with a
+    /// timeline (what the test was doing, and whether the relay or a module's consumers held the event) for the report.
+    /// </summary>
     private sealed class LagSampler : IDisposable
     {
-
         private readonly CancellationTokenSource _stop = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly ConcurrentQueue<string> _timeline = new();
         private readonly Task<TimeSpan> _running;
+        private string _step = "load";
 
         public LagSampler(TakeoverTests test) => _running = Task.Run(() => RunAsync(test));
+
+        /// <summary>Samples where some event was older than a second.</summary>
+        public string Timeline => string.Join(Environment.NewLine, _timeline);
+
+        public void Step(string step)
+        {
+            _step = step;
+            _timeline.Enqueue($"{_clock.Elapsed.TotalSeconds,6:0.00} s  {step}");
+        }
 
         public async Task<TimeSpan> StopAsync()
         {
@@ -283,8 +318,16 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             var worst = TimeSpan.Zero;
             while (!_stop.IsCancellationRequested)
             {
-                var oldest = TimeSpan.FromSeconds(await test.OldestEventNotInQueryModelsAsync());
+                var ages = await test.AgesAsync();
+                var oldest = TimeSpan.FromSeconds(ages.Max());
                 worst = oldest > worst ? oldest : worst;
+                if (oldest > TimeSpan.FromSeconds(1))
+                {
+                    _timeline.Enqueue(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{_clock.Elapsed.TotalSeconds,6:0.00} s  [{_step}] oldest not relayed {ages[0]:0.0} s, not in accounts {ages[1]:0.0} s, not in customers {ages[2]:0.0} s"));
+                }
+
                 await Task.Delay(250);
             }
 
