@@ -144,8 +144,8 @@ public sealed class ReadYourWritesAcrossInstancesTests : IAsyncLifetime
         await using var applying = await BankHost.StartAsync(_database, new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = _broker.BootstrapServers,
-            ["Kafka:Consumer:session.timeout.ms"] = "3000",
-            ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+            ["Kafka:Consumer:session.timeout.ms"] = "2000",
+            ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
         });
         await using var asking = await BankHost.StartAsync(_database, new Dictionary<string, string?>
         {

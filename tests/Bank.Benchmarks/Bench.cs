@@ -44,8 +44,8 @@ internal sealed class Bench(bool quick)
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
-            ["Kafka:Consumer:session.timeout.ms"] = "3000",
-            ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+            ["Kafka:Consumer:session.timeout.ms"] = "2000",
+            ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
             ["Kafka:Consumer:fetch.wait.max.ms"] = "10",
             ["Logging:LogLevel:Default"] = "Warning",
         };

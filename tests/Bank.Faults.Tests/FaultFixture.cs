@@ -19,9 +19,10 @@ public abstract class FaultFixture : IAsyncLifetime
     {
         ["ConnectionStrings:Postgres"] = Database.ConnectionString,
         ["Kafka:BootstrapServers"] = Broker.BootstrapServers,
-        // As the README advises for hosts that share a standalone embedded broker: it waits a session timeout in every rebalance.
-        ["Kafka:Consumer:session.timeout.ms"] = "3000",
-        ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+        // As the README advises for hosts that share a standalone embedded broker: it waits a session timeout less one
+        // second in every rebalance, and again for a member that rejoins late.
+        ["Kafka:Consumer:session.timeout.ms"] = "2000",
+        ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

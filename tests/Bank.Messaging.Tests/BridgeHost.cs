@@ -92,8 +92,8 @@ public sealed class BridgeHost : IAsyncDisposable
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:ConsumerGroups:alpha"] = "alpha-" + groupSuffix,
             ["Kafka:ConsumerGroups:beta"] = "beta-" + groupSuffix,
-            ["Kafka:Consumer:session.timeout.ms"] = "3000",
-            ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+            ["Kafka:Consumer:session.timeout.ms"] = "2000",
+            ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
             ["Relay:Enabled"] = "false",
             // The test produces the events itself, as the relay would, without storing them: the bridge must take them.
             ["Kafka:CheckEventsAgainstStore"] = "false",

@@ -46,8 +46,8 @@ public sealed class BrokerLossTests : IAsyncLifetime
             await using var host = await BankHost.StartAsync(_database, new Dictionary<string, string?>
             {
                 ["Kafka:BootstrapServers"] = broker.BootstrapServers,
-                ["Kafka:Consumer:session.timeout.ms"] = "3000",
-                ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+                ["Kafka:Consumer:session.timeout.ms"] = "2000",
+                ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
             });
             var client = host.CreateApiClient();
             var before = await client.OpenAccountAsync("EUR", initialDeposit: 10m);

@@ -32,8 +32,8 @@ public sealed class RetentionTests : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = _database.ConnectionString,
             ["Kafka:BootstrapServers"] = broker.BootstrapServers,
-            ["Kafka:Consumer:session.timeout.ms"] = "3000",
-            ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+            ["Kafka:Consumer:session.timeout.ms"] = "2000",
+            ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
         };
 
         Guid customerId;

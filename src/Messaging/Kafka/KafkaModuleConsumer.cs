@@ -137,9 +137,10 @@ internal sealed class KafkaModuleConsumer(
         if (cluster.Embedded is not null)
         {
             // The embedded broker waits a session timeout less one second in every rebalance, even for a member that
-            // left: shorter for this host's own, where no network can delay heartbeats.
-            config.SessionTimeoutMs = 3000;
-            config.HeartbeatIntervalMs = 1000;
+            // left, and starts the wait again for each member that joins after it: a short session for this host's own,
+            // where no network can delay heartbeats, and heartbeats often enough that every member rejoins within it.
+            config.SessionTimeoutMs = 2000;
+            config.HeartbeatIntervalMs = 250;
             // It also holds every fetch for the whole wait, even when data arrives meanwhile: a shorter wait is
             // fresher, at the cost of more fetches while idle.
             config.FetchWaitMaxMs = 10;
