@@ -20,7 +20,8 @@ internal static class Health
     /// <summary><c>/health</c>: 200 when healthy or degraded, 503 when unhealthy, with the state of each dependency.</summary>
     public static void MapBankHealthChecks(this IEndpointRouteBuilder app) =>
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync })
-            .WithSummary("Reports whether the host and its dependencies are healthy.");
+            .WithSummary("Reports whether the host and its dependencies are healthy.")
+            .AllowAnonymous();
 
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {

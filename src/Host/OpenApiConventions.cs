@@ -1,5 +1,7 @@
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -8,10 +10,13 @@ namespace Bank.Host;
 /// <summary>
 /// The OpenAPI document says what the API accepts: money as decimal numbers (never a binary float), paging and
 /// versions as integers and ids as GUIDs (the endpoints read them as text only to answer a bad one with a clear 400),
-/// the 413 and 415 answers every command can give, and the Idempotency-Key header commands accept.
+/// the 413 and 415 answers every command can give, the Idempotency-Key header commands accept, and the bearer token
+/// every endpoint but the anonymous ones needs (with its 401 and 403 answers).
 /// </summary>
 internal static class OpenApiConventions
 {
+    public const string BearerScheme = "Bearer";
+
     private static readonly Dictionary<string, OpenApiSchema> QueryAndPath = new(StringComparer.OrdinalIgnoreCase)
     {
         ["id"] = new() { Type = JsonSchemaType.String, Format = "uuid" },
@@ -23,6 +28,19 @@ internal static class OpenApiConventions
 
     public static void Apply(OpenApiOptions options)
     {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A token from the configured issuer; locally, from scripts/token.sh --operator or --customer CUSTOMER_ID.",
+            };
+            return Task.CompletedTask;
+        });
         options.AddSchemaTransformer((schema, context, _) =>
         {
             if (context.JsonTypeInfo.Type == typeof(decimal) || context.JsonTypeInfo.Type == typeof(decimal?))
@@ -82,6 +100,21 @@ internal static class OpenApiConventions
                     Description = $"The request body is larger than {WebConventions.MaxRequestBodyBytes / 1024} KiB (problem+json).",
                 };
                 operation.Responses["415"] = new OpenApiResponse { Description = "The request body is not sent as application/json (problem+json)." };
+            }
+
+            var policies = metadata.OfType<IAuthorizeData>().Select(data => data.Policy).ToList();
+            if (policies.Count > 0 && !metadata.OfType<IAllowAnonymous>().Any())
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
+                operation.Responses ??= [];
+                operation.Responses["401"] = new OpenApiResponse
+                {
+                    Description = "No bearer token, or one that is expired, tampered with, or for another issuer or audience (problem+json).",
+                };
+                if (policies.Contains(BankAccess.OperatorOnly))
+                {
+                    operation.Responses["403"] = new OpenApiResponse { Description = "The caller is not an operator (problem+json)." };
+                }
             }
 
             return Task.CompletedTask;

@@ -2,6 +2,7 @@ using Bank.Accounts;
 using Bank.BuildingBlocks.Web;
 using Bank.Customers;
 using Bank.Host;
+using Bank.Host.Authentication;
 using Scalar.AspNetCore;
 
 if (args is [StandaloneKafkaBroker.Command, .. var brokerArgs])
@@ -19,10 +20,15 @@ if (args is [DeadLetterCommands.Command, ..])
     return await DeadLetterCommands.RunAsync(args);
 }
 
+if (args is [TokenCommand.Command, ..])
+{
+    return await TokenCommand.RunAsync(args);
+}
+
 // Settings may follow as --Key=value; anything else is a mistyped command, which must not start the server.
 if (args is [var unknown, ..] && !unknown.StartsWith('-'))
 {
-    Console.Error.WriteLine($"Unknown command '{unknown}'. Usage: Bank.Host [verify | rebuild [customers|accounts] | dead-letters [list|replay|discard ...] | kafka-broker [--port N] [--partitions N]] [--Key=value ...]");
+    Console.Error.WriteLine($"Unknown command '{unknown}'. Usage: Bank.Host [verify | rebuild [customers|accounts] | dead-letters [list|replay|discard ...] | token (--operator | --customer ID) | kafka-broker [--port N] [--partitions N]] [--Key=value ...]");
     return 2;
 }
 
@@ -33,6 +39,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.AddApiConventions();
 builder.Services.AddOpenApi(OpenApiConventions.Apply);
 builder.Services.AddBank(builder.Configuration);
+builder.Services.AddBankAuthentication(builder.Configuration);
 builder.Services.AddBankHealthChecks(builder.Configuration);
 builder.Services.AddBankTelemetry(builder.Configuration);
 
@@ -45,8 +52,9 @@ if (Configuration.Problem(app.Services) is { } problem)
 }
 
 app.UseApiConventions();
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.UseBankAuthentication();
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference(scalar => scalar.AddPreferredSecuritySchemes(OpenApiConventions.BearerScheme)).AllowAnonymous();
 app.MapBankHealthChecks();
 app.MapBankMetrics();
 

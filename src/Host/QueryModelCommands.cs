@@ -310,7 +310,8 @@ internal static class QueryModelCommands
     }
 
     /// <summary>The host's services without its web front, relay or consumers; optionally on another database or transport.</summary>
-    internal static ServiceProvider BuildServices(string[] args, string? connectionString, string transport = "InMemory")
+    internal static ServiceProvider BuildServices(
+        string[] args, string? connectionString, string transport = "InMemory", Action<IServiceCollection, IConfiguration>? configure = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
             new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -329,6 +330,7 @@ internal static class QueryModelCommands
         builder.Configuration[$"ConnectionStrings:{EventStoreSetup.ConnectionStringName}"] = connection.ConnectionString;
 
         builder.Services.AddBank(builder.Configuration);
+        configure?.Invoke(builder.Services, builder.Configuration);
         return builder.Services.BuildServiceProvider();
     }
 

@@ -40,5 +40,7 @@ internal static class Telemetry
     }
 
     /// <summary><c>/metrics</c>, in Prometheus text format.</summary>
-    public static void MapBankMetrics(this WebApplication app) => app.MapPrometheusScrapingEndpoint();
+    /// <summary><c>/metrics</c>: without a token from loopback (or anywhere, with <c>Auth:AnonymousMetrics</c>), else for operators.</summary>
+    public static void MapBankMetrics(this WebApplication app) =>
+        app.MapPrometheusScrapingEndpoint().RequireAuthorization(Authentication.BankAuthentication.MetricsPolicy);
 }

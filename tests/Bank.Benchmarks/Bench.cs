@@ -75,11 +75,11 @@ internal sealed class Bench(bool quick)
     }
 
     public static HttpClient Client(HostProcess host) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = host.Address,
             Timeout = TimeSpan.FromSeconds(60),
-        };
+        }.As(TestTokens.Operator());
 
     /// <summary>The host's own event store configuration, in this process, for seeding large streams fast.</summary>
     public static ServiceProvider EventStore(TestDatabase database)

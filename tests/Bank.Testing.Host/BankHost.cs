@@ -57,6 +57,13 @@ public class BankHost : WebApplicationFactory<Program>, IAsyncLifetime
 
     public HttpClient CreateApiClient() => CreateClient();
 
+    /// <summary>Every client acts as an operator unless a test gives it another token (<see cref="TestTokens.As"/>).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.As(TestTokens.Operator());
+    }
+
     public T GetService<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
@@ -68,6 +75,7 @@ public class BankHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+        builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -57,7 +57,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>A client that acts as an operator, unless given another token (null: none).</summary>
+    public HttpClient CreateClient() => new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) }.As(TestTokens.Operator());
 
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? port = null)
     {
@@ -71,6 +72,7 @@ public sealed class HostProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Auth__SigningKey"] = TestTokens.SigningKey;
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -30,12 +30,22 @@ public static class WebConventions
         return services;
     }
 
-    // The two likeliest first mistakes with curl, whoever answers them (the framework or the exception handler).
+    // The likeliest first mistakes with curl, whoever answers them (the framework or the exception handler).
     private static void SpellOutLimits(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
         switch (problem.Status)
         {
+            case StatusCodes.Status401Unauthorized:
+                problem.Title = "A valid bearer token is required.";
+                problem.Detail ??= context.HttpContext.Response.Headers.WWWAuthenticate.ToString() is { } challenge && challenge.Contains("error_description", StringComparison.Ordinal)
+                    ? $"The token was refused: {challenge}."
+                    : "Send 'Authorization: Bearer <token>'; locally, scripts/token.sh --operator prints one.";
+                break;
+            case StatusCodes.Status403Forbidden:
+                problem.Title = "This caller may not do that.";
+                problem.Detail ??= "Only an operator may call this endpoint.";
+                break;
             case StatusCodes.Status413PayloadTooLarge:
                 problem.Title = "The request body is too large.";
                 problem.Detail ??= $"A request body may hold at most {MaxRequestBodyBytes / 1024} KiB; every command fits in far less.";

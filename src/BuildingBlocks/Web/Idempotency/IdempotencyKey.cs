@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Bank.BuildingBlocks.Web.Access;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,9 @@ public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
 
     private string? _request;
 
+    // Each caller's keys are their own: another caller's key, however chosen, never returns their answer.
+    private string StoredKey => _http.User.FindFirst(BankAccess.SubjectClaim)?.Value is { } subject ? $"{subject} {Value}" : Value!;
+
     public static ValueTask<IdempotencyKey?> BindAsync(HttpContext context) =>
         ValueTask.FromResult<IdempotencyKey?>(new IdempotencyKey(
             context, context.Request.Headers.TryGetValue(HeaderName, out var value) ? value.ToString() : null));
@@ -74,11 +78,11 @@ public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
         {
             command.CommandText = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = AdvisoryLockClass });
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = Value });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = StoredKey });
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var earlier = await session.LoadAsync<RecordedAnswer>(Value, cancellationToken);
+        var earlier = await session.LoadAsync<RecordedAnswer>(StoredKey, cancellationToken);
         if (earlier is null)
         {
             return null;
@@ -128,7 +132,7 @@ public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
         scratch.Response.Body = body;
         await answer.ExecuteAsync(scratch);
         return new RecordedAnswer(
-            Value!,
+            StoredKey,
             _request!,
             scratch.Response.StatusCode,
             scratch.Response.ContentType,

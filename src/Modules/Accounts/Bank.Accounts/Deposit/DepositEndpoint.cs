@@ -2,6 +2,7 @@ using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -19,6 +20,7 @@ internal static class DepositEndpoint
     public static void MapDeposit(this IEndpointRouteBuilder app) =>
         app.MapPost("/accounts/{id}/deposits", Handle)
             .WithName("Deposit")
+            .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithSummary("Pays money into an account; another currency is converted at the configured rate.")
             .Produces<DepositResponse>()
             .ProducesValidationProblem()
@@ -28,6 +30,7 @@ internal static class DepositEndpoint
         string id,
         DepositRequest request,
         IdempotencyKey idempotencyKey,
+        Caller caller,
         ExchangeRates rates,
         IDocumentSession session,
         CancellationToken cancellationToken)
@@ -49,7 +52,7 @@ internal static class DepositEndpoint
 
         // The row lock serialises commands on one account: each is decided against the latest balance.
         var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
-        if (account.Aggregate is null)
+        if (account.Aggregate is null || !await caller.MayActForAsync(account.Aggregate.OwnerId))
         {
             return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", accountId), cancellationToken);
         }

@@ -1,6 +1,7 @@
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Marten;
 using Microsoft.AspNetCore.Http;
 
@@ -14,11 +15,19 @@ internal static class AccountDetailsAtVersion
 {
     /// <summary>
     /// The account's details, or the problem to answer instead: <c>400</c> for a <c>minVersion</c> that is malformed
-    /// or above the stream's version, <c>404</c> for no such account, <c>503</c> when the wait ran out first.
+    /// or above the stream's version, <c>404</c> for no such account or one the caller may not see, <c>503</c> when the
+    /// wait ran out first.
     /// </summary>
     public static async Task<(AccountDetails? Account, IResult? Problem)> LoadAsync(
-        IQuerySession session, QueryModelWaits waits, Guid accountId, string? minVersion, CancellationToken cancellationToken)
+        IQuerySession session, QueryModelWaits waits, Caller caller, Guid accountId, string? minVersion, CancellationToken cancellationToken)
     {
+        // Whose account it is comes from the account's own snapshot, written with its events: a query model may not
+        // know a new account yet, and must not tell another customer whether it exists, or its version.
+        if (await session.LoadAsync<Account>(accountId, cancellationToken) is not { } owned || !await caller.MayActForAsync(owned.OwnerId))
+        {
+            return (null, Problems.NotFound("account", accountId));
+        }
+
         if (minVersion is null)
         {
             return await session.LoadAsync<AccountDetails>(accountId, cancellationToken) is { } current

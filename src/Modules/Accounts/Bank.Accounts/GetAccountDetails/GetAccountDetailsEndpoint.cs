@@ -1,5 +1,6 @@
 using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +17,7 @@ internal static class GetAccountDetailsEndpoint
     public static void MapGetAccountDetails(this IEndpointRouteBuilder app) =>
         app.MapGet("/accounts/{id}", Handle)
             .WithName("GetAccount")
+            .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithSummary(
                 "An account with its owner's name and email, its balance and its stream version. With minVersion, answers once " +
                 "the account shows at least that version (a command's returned version: read your own writes).")
@@ -25,14 +27,14 @@ internal static class GetAccountDetailsEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> Handle(
-        string id, string? minVersion, IQuerySession session, QueryModelWaits waits, CancellationToken cancellationToken)
+        string id, string? minVersion, Caller caller, IQuerySession session, QueryModelWaits waits, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
         {
             return Problems.InvalidId("id", id);
         }
 
-        var (account, problem) = await AccountDetailsAtVersion.LoadAsync(session, waits, accountId, minVersion, cancellationToken);
+        var (account, problem) = await AccountDetailsAtVersion.LoadAsync(session, waits, caller, accountId, minVersion, cancellationToken);
         if (account is null)
         {
             return problem!;

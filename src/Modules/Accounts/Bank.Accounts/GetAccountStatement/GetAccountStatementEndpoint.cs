@@ -1,6 +1,7 @@
 using Bank.Accounts.GetAccountDetails;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,7 @@ internal static class GetAccountStatementEndpoint
     public static void MapGetAccountStatement(this IEndpointRouteBuilder app) =>
         app.MapGet("/accounts/{id}/transactions", Handle)
             .WithName("GetAccountStatement")
+            .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithSummary(
                 $"An account's money movements, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}), each with " +
                 "the balance after it. With minVersion, answers once the statement shows at least that version.")
@@ -46,6 +48,7 @@ internal static class GetAccountStatementEndpoint
         string? page,
         string? pageSize,
         string? minVersion,
+        Caller caller,
         IQuerySession session,
         QueryModelWaits waits,
         CancellationToken cancellationToken)
@@ -62,7 +65,7 @@ internal static class GetAccountStatementEndpoint
             return Problems.Validation(errors);
         }
 
-        var (account, problem) = await AccountDetailsAtVersion.LoadAsync(session, waits, accountId, minVersion, cancellationToken);
+        var (account, problem) = await AccountDetailsAtVersion.LoadAsync(session, waits, caller, accountId, minVersion, cancellationToken);
         if (account is null)
         {
             return problem!;

@@ -1,6 +1,7 @@
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Contracts;
 using Marten;
@@ -19,6 +20,7 @@ internal static class OpenAccountEndpoint
     public static void MapOpenAccount(this IEndpointRouteBuilder app) =>
         app.MapPost("/accounts", Handle)
             .WithName("OpenAccount")
+            .RequireAuthorization(BankAccess.OperatorOnly)
             .WithSummary("Opens an account in EUR, CAD or USD for an existing customer.")
             .Produces<AccountOpenedResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()

@@ -2,6 +2,7 @@ using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using JasperFx.Events;
 using Marten;
@@ -22,8 +23,9 @@ internal static class TransferEndpoint
     public static void MapTransfer(this IEndpointRouteBuilder app) =>
         app.MapPost("/transfers", Handle)
             .WithName("Transfer")
+            .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithSummary(
-                "Moves money from one account to another, of any owner, in one transaction: the source pays the amount in its " +
+                "Moves money from one of the caller's accounts (any account, for an operator) to another, of any owner, in one transaction: the source pays the amount in its " +
                 "currency and the destination receives it in its own, each converted at the configured rates.")
             .Produces<TransferResponse>()
             .ProducesValidationProblem()
@@ -31,7 +33,12 @@ internal static class TransferEndpoint
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     internal static async Task<IResult> Handle(
-        TransferRequest request, IdempotencyKey idempotencyKey, ExchangeRates rates, IDocumentSession session, CancellationToken cancellationToken)
+        TransferRequest request,
+        IdempotencyKey idempotencyKey,
+        Caller caller,
+        ExchangeRates rates,
+        IDocumentSession session,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         Required(request.FromAccountId, "fromAccountId", errors);
@@ -60,7 +67,9 @@ internal static class TransferEndpoint
         }
 
         var (source, destination) = await LockBothAsync(session, request.FromAccountId!.Value, request.ToAccountId!.Value, cancellationToken);
-        if ((source.Aggregate is null ? source : destination.Aggregate is null ? destination : null) is { } missing)
+        // Someone else's source account is as missing as one that does not exist.
+        var sourceMissing = source.Aggregate is null || !await caller.MayActForAsync(source.Aggregate.OwnerId);
+        if ((sourceMissing ? source : destination.Aggregate is null ? destination : null) is { } missing)
         {
             return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", missing.Id), cancellationToken);
         }

@@ -2,6 +2,7 @@ using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -19,6 +20,7 @@ internal static class WithdrawEndpoint
     public static void MapWithdraw(this IEndpointRouteBuilder app) =>
         app.MapPost("/accounts/{id}/withdrawals", Handle)
             .WithName("Withdraw")
+            .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithSummary("Takes money out of an account; the balance never goes below zero.")
             .Produces<WithdrawalResponse>()
             .ProducesValidationProblem()
@@ -29,6 +31,7 @@ internal static class WithdrawEndpoint
         string id,
         WithdrawalRequest request,
         IdempotencyKey idempotencyKey,
+        Caller caller,
         ExchangeRates rates,
         IDocumentSession session,
         CancellationToken cancellationToken)
@@ -50,7 +53,7 @@ internal static class WithdrawEndpoint
 
         // The row lock serialises commands on one account: no two withdrawals spend the same balance.
         var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
-        if (account.Aggregate is null)
+        if (account.Aggregate is null || !await caller.MayActForAsync(account.Aggregate.OwnerId))
         {
             return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", accountId), cancellationToken);
         }

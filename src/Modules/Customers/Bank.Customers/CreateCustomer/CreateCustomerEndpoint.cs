@@ -1,4 +1,5 @@
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Domain;
 using JasperFx;
@@ -17,6 +18,7 @@ internal static class CreateCustomerEndpoint
 
     public static void MapCreateCustomer(this IEndpointRouteBuilder app) =>
         app.MapPost("/customers", Handle)
+            .RequireAuthorization(BankAccess.OperatorOnly)
             .WithName("CreateCustomer")
             .WithSummary("Registers a customer. The email must be unique, ignoring case.")
             .Produces<CustomerCreatedResponse>(StatusCodes.Status201Created)

@@ -2,6 +2,7 @@ using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +21,7 @@ internal static class GetCustomerDetailsEndpoint
 
     public static void MapGetCustomerDetails(this IEndpointRouteBuilder app) =>
         app.MapGet("/customers/{id}", Handle)
+            .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithName("GetCustomer")
             .WithSummary(
                 "A customer with their accounts and the total of their balances in the reporting currency. With accountId and " +
@@ -33,6 +35,7 @@ internal static class GetCustomerDetailsEndpoint
         string id,
         string? accountId,
         string? minVersion,
+        Caller caller,
         IQuerySession session,
         QueryModelWaits waits,
         ExchangeRates rates,
@@ -42,6 +45,11 @@ internal static class GetCustomerDetailsEndpoint
         if (!Guid.TryParse(id, out var customerId))
         {
             return Problems.InvalidId("id", id);
+        }
+
+        if (!await caller.MayActForAsync(customerId))
+        {
+            return Problems.NotFound("customer", customerId);
         }
 
         if (accountId is not null || minVersion is not null)

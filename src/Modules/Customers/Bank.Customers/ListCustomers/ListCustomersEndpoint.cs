@@ -1,4 +1,5 @@
 using Bank.BuildingBlocks.Web;
+using Bank.BuildingBlocks.Web.Access;
 using Bank.Customers.GetCustomerDetails;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -18,6 +19,7 @@ internal static class ListCustomersEndpoint
 
     public static void MapListCustomers(this IEndpointRouteBuilder app) =>
         app.MapGet("/customers", Handle)
+            .RequireAuthorization(BankAccess.OperatorOnly)
             .WithName("ListCustomers")
             .WithSummary($"Customers, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}).")
             .WithMetadata(new PagingLimits(MaxPageSize))

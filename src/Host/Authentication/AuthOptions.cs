@@ -1,0 +1,28 @@
+namespace Bank.Host.Authentication;
+
+/// <summary>The <c>Auth</c> settings: who issues the tokens the API accepts, and what anonymous callers may do.</summary>
+internal sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>An OpenID Connect issuer (its discovery document signs the tokens); unset: tokens signed with the local key.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>
+    /// The local signing key, base64 (at least 32 bytes), from a secret store or an untracked file; unset: a random key
+    /// kept in the database. Ignored with <see cref="Authority"/>.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>The audience a token must name.</summary>
+    public string Audience { get; set; } = "bank-api";
+
+    /// <summary>The claim that holds the role (<c>operator</c> or <c>customer</c>) in an issuer's tokens.</summary>
+    public string RoleClaim { get; set; } = "role";
+
+    /// <summary>Requests without a valid token accepted per client address and minute; beyond, <c>429</c>.</summary>
+    public int AnonymousRequestsPerMinute { get; set; } = 1200;
+
+    /// <summary>Whether <c>/metrics</c> answers without a token from any address; otherwise from loopback only (or to an operator).</summary>
+    public bool AnonymousMetrics { get; set; }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Bank.BuildingBlocks.Web.Access;
+using Marten;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Bank.Host.Authentication;
+
+/// <summary>
+/// Bearer tokens (JWT) on every endpoint but <c>/health</c>, <c>/openapi</c> and <c>/scalar</c>: from the OpenID Connect
+/// issuer named by <c>Auth:Authority</c>, or else signed with the <see cref="LocalSigningKey"/>. Who may do what is in
+/// <see cref="BankAccess"/>'s policies. Requests without a valid token are rate-limited per client address.
+/// </summary>
+internal static class BankAuthentication
+{
+    public const string MetricsPolicy = "MetricsReaders";
+
+    public static IServiceCollection AddBankAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
+            .Validate(auth => auth.AnonymousRequestsPerMinute > 0, "Auth:AnonymousRequestsPerMinute must be a positive number of requests.")
+            .Validate(auth => !string.IsNullOrWhiteSpace(auth.Audience), "Auth:Audience must name the audience tokens are issued for.")
+            .Validate(
+                auth => string.IsNullOrWhiteSpace(auth.SigningKey) || (Convert.TryFromBase64String(auth.SigningKey, new byte[auth.SigningKey.Length], out var length) && length >= 32),
+                "Auth:SigningKey must be base64 of at least 32 bytes (openssl rand -base64 32).")
+            .ValidateOnStart();
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+
+        services.AddSingleton<LocalSigningKey>();
+        services.ConfigureMarten(LocalSigningKey.Register);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            // Claims keep the names the token gives them (sub, role), whoever issued it.
+            jwt.MapInboundClaims = false;
+            jwt.Audience = auth.Audience;
+            jwt.TokenValidationParameters.RoleClaimType = auth.RoleClaim;
+            jwt.TokenValidationParameters.NameClaimType = BankAccess.SubjectClaim;
+            jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+            if (!string.IsNullOrWhiteSpace(auth.Authority))
+            {
+                jwt.Authority = auth.Authority;
+                return;
+            }
+
+            jwt.TokenValidationParameters.ValidIssuer = LocalSigningKey.Issuer;
+            jwt.Events = new JwtBearerEvents
+            {
+                // The key is read from the database once per instance, when the first token arrives.
+                OnMessageReceived = async context =>
+                {
+                    if (context.Request.Headers.Authorization.Count > 0)
+                    {
+                        await context.HttpContext.RequestServices.GetRequiredService<LocalSigningKey>().LoadAsync(context.HttpContext.RequestAborted);
+                    }
+                },
+            };
+        });
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<LocalSigningKey>((jwt, key) =>
+        {
+            if (string.IsNullOrWhiteSpace(auth.Authority))
+            {
+                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => key.Loaded is { } loaded ? [loaded] : [];
+            }
+        });
+
+        services.AddBankAuthorization();
+        services.AddAuthorizationBuilder()
+            // Secure by default: an endpoint that names no policy needs a valid token.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(MetricsPolicy, policy => policy.RequireAssertion(context =>
+                auth.AnonymousMetrics ||
+                context.User.IsInRole(BankAccess.Operator) ||
+                (context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address))));
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.User.Identity?.IsAuthenticated == true
+                    ? RateLimitPartition.GetNoLimiter("authenticated")
+                    : RateLimitPartition.GetFixedWindowLimiter(
+                        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.AnonymousRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var http = context.HttpContext;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests without a valid token.",
+                        Detail = $"A client address may send {auth.AnonymousRequestsPerMinute} requests a minute without a valid bearer token; " +
+                            "send one, or wait as Retry-After says.",
+                    },
+                });
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Authentication first, so that the rate limiter knows who is anonymous; then the policies.</summary>
+    public static WebApplication UseBankAuthentication(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+}
