@@ -1,14 +1,23 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Security.Claims;
+using System.Security.Cryptography;
 using Bank.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Xunit;
 
 namespace Bank.Api.Tests;
 
 /// <summary>
-/// What reaches the host without a valid token, on a host of its own: requests are rate-limited per client address,
-/// <c>/metrics</c> answers anonymously on loopback only, and the local signing key is kept in the database.
+/// Who issues tokens and what reaches the host without one, on hosts of their own: requests are rate-limited per client
+/// address, <c>/metrics</c> answers anonymously on loopback only, the local signing key is kept in the database and
+/// <c>scripts/token.sh</c> signs with it, and with an OpenID Connect issuer configured only its tokens are accepted.
 /// </summary>
 public sealed class AnonymousAccessTests : IAsyncLifetime
 {
@@ -58,10 +67,10 @@ public sealed class AnonymousAccessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_configured_key_the_token_command_signs_with_a_key_kept_in_the_database_across_restarts()
+    public async Task Without_a_configured_key_token_sh_signs_with_a_key_kept_in_the_database_across_restarts()
     {
         var settings = Settings(("Auth:SigningKey", ""));
-        var (exitCode, output) = await HostProcess.RunCommandAsync(settings, "token", "--operator", "--lifetime", "1h");
+        var (exitCode, output) = await HostProcess.RunScriptAsync("token.sh", settings, "--operator", "--lifetime", "1h");
         Assert.True(exitCode == 0, output);
         var token = output.Trim().Split('\n')[^1].Trim();
 
@@ -72,6 +81,15 @@ public sealed class AnonymousAccessTests : IAsyncLifetime
             Assert.True((await client.GetAsync("/customers")).StatusCode == HttpStatusCode.OK, run);
             await (await host.CreateClient().GetAsync("/customers")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         }
+    }
+
+    [Fact]
+    public async Task Token_sh_exits_2_with_its_usage_on_bad_arguments()
+    {
+        var (exitCode, output) = await HostProcess.RunScriptAsync("token.sh", Settings(), "--customer", "not-a-guid");
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("Usage: Bank.Host token", output.Trim(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -85,6 +103,28 @@ public sealed class AnonymousAccessTests : IAsyncLifetime
 
         Assert.Equal(2, exitCode);
         Assert.StartsWith("Usage: Bank.Host token", output.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_an_issuer_configured_the_host_accepts_its_tokens_and_no_others()
+    {
+        await using var issuer = await OpenIdIssuer.StartAsync();
+        await using var host = await HostProcess.StartAsync(Settings(("Auth:Authority", issuer.Authority), ("Auth:RequireHttpsMetadata", "false")));
+        using var asOperator = host.CreateClient().As(issuer.Issue("operator", "alice@bank"));
+
+        var customer = await asOperator.CreateCustomerAsync();
+        using var asCustomer = host.CreateClient().As(issuer.Issue("customer", customer.ToString()));
+        // The customer's query model follows the command within moments.
+        var own = await Eventually.ReturnsAsync(
+            () => asCustomer.GetAsync($"/customers/{customer}"), response => response.StatusCode != HttpStatusCode.NotFound, TimeSpan.FromSeconds(30));
+        var others = await asCustomer.GetAsync("/customers");
+        using var localKey = host.CreateClient();
+        using var wrongAudience = host.CreateClient().As(issuer.Issue("operator", "alice@bank", audience: "another-api"));
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        await others.AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await localKey.GetAsync("/customers")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await wrongAudience.GetAsync("/customers")).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     private Dictionary<string, string> Settings(params (string Key, string Value)[] extra)
@@ -111,4 +151,70 @@ public sealed class AnonymousAccessTests : IAsyncLifetime
             .First(address => address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address));
 
     private static string Tampered(string token) => token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
+
+    /// <summary>An OpenID Connect issuer as small as the host needs: a discovery document and its RSA signing key, on loopback.</summary>
+    private sealed class OpenIdIssuer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly RsaSecurityKey _key;
+
+        private OpenIdIssuer(WebApplication app, RsaSecurityKey key, string authority)
+        {
+            _app = app;
+            _key = key;
+            Authority = authority;
+        }
+
+        public string Authority { get; }
+
+        public static async Task<OpenIdIssuer> StartAsync()
+        {
+            var authority = $"http://127.0.0.1:{HostProcess.FreePort()}";
+            var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "issuer-key-1" };
+            var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(authority);
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, string>
+            {
+                ["issuer"] = authority,
+                ["jwks_uri"] = $"{authority}/keys",
+            }));
+            app.MapGet("/keys", () => Results.Json(new Dictionary<string, object>
+            {
+                ["keys"] = new[]
+                {
+                    new Dictionary<string, string>
+                    {
+                        ["kty"] = "RSA",
+                        ["use"] = "sig",
+                        ["alg"] = "RS256",
+                        ["kid"] = key.KeyId,
+                        ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
+                        ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+                    },
+                },
+            }));
+            await app.StartAsync();
+            return new OpenIdIssuer(app, key, authority);
+        }
+
+        public string Issue(string role, string subject, string audience = TestTokens.Audience) =>
+            new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = Authority,
+                Audience = audience,
+                Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("role", role)]),
+                Expires = DateTime.UtcNow.AddHours(1),
+                SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256),
+            });
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _key.Rsa.Dispose();
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Bank.Testing;
 using Xunit;
 
 namespace Bank.Faults.Tests;
@@ -10,7 +11,7 @@ public sealed class PostgresScriptTests
     public async Task Once_PostgreSQL_is_set_up_the_script_needs_no_privileges()
     {
         // The suite has set PostgreSQL up already. As root, run the script as an unprivileged user, without sudo on the path.
-        var script = Path.Combine(RepositoryRoot(), "scripts", "postgres.sh");
+        var script = Repository.Script("postgres.sh");
         var asRoot = Environment.UserName == "root";
         var start = new ProcessStartInfo(asRoot ? "runuser" : "bash")
         {
@@ -31,16 +32,5 @@ public sealed class PostgresScriptTests
 
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await output}{await error}");
         Assert.Empty((await output + await error).Trim());
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "scripts", "postgres.sh")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("scripts/postgres.sh not found above " + AppContext.BaseDirectory);
     }
 }

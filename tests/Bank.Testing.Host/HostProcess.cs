@@ -84,15 +84,19 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a host command (verify, rebuild) to completion and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunCommandAsync(IReadOnlyDictionary<string, string> settings, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunCommandAsync(IReadOnlyDictionary<string, string> settings, params string[] args) =>
+        RunToExitAsync(new ProcessStartInfo("dotnet", [HostDll, .. args]) { WorkingDirectory = OperatorsDirectory }, settings);
+
+    /// <summary>Runs one of the repository's scripts as a user would (<c>scripts/token.sh</c>, say); its exit code and output.</summary>
+    public static Task<(int ExitCode, string Output)> RunScriptAsync(string script, IReadOnlyDictionary<string, string> settings, params string[] args) =>
+        RunToExitAsync(new ProcessStartInfo("bash", [Repository.Script(script), .. args]), settings);
+
+    // The output is stdout, then stderr.
+    private static async Task<(int ExitCode, string Output)> RunToExitAsync(ProcessStartInfo start, IReadOnlyDictionary<string, string> settings)
     {
-        var start = new ProcessStartInfo("dotnet", [HostDll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = OperatorsDirectory,
-        };
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -8,6 +8,9 @@ internal sealed class AuthOptions
     /// <summary>An OpenID Connect issuer (its discovery document signs the tokens); unset: tokens signed with the local key.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>Whether the issuer's discovery document must be fetched over HTTPS; off only for an issuer on a trusted network.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>
     /// The local signing key, base64 (at least 32 bytes), from a secret store or an untracked file; unset: a random key
     /// kept in the database. Ignored with <see cref="Authority"/>.

@@ -41,6 +41,7 @@ internal static class BankAuthentication
             if (!string.IsNullOrWhiteSpace(auth.Authority))
             {
                 jwt.Authority = auth.Authority;
+                jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
                 return;
             }
 
