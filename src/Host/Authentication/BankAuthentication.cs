@@ -42,29 +42,27 @@ internal static class BankAuthentication
             {
                 jwt.Authority = auth.Authority;
                 jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
-                return;
             }
-
-            jwt.TokenValidationParameters.ValidIssuer = LocalSigningKey.Issuer;
-            jwt.Events = new JwtBearerEvents
-            {
-                // The key is read from the database once per instance, when the first token arrives.
-                OnMessageReceived = async context =>
-                {
-                    if (context.Request.Headers.Authorization.Count > 0)
-                    {
-                        await context.HttpContext.RequestServices.GetRequiredService<LocalSigningKey>().LoadAsync(context.HttpContext.RequestAborted);
-                    }
-                },
-            };
         });
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<LocalSigningKey>((jwt, key) =>
+        if (string.IsNullOrWhiteSpace(auth.Authority))
         {
-            if (string.IsNullOrWhiteSpace(auth.Authority))
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<LocalSigningKey>((jwt, key) =>
             {
+                jwt.TokenValidationParameters.ValidIssuer = LocalSigningKey.Issuer;
                 jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => key.Loaded is { } loaded ? [loaded] : [];
-            }
-        });
+                jwt.Events = new JwtBearerEvents
+                {
+                    // The key is read from the database once per instance, when the first token arrives.
+                    OnMessageReceived = async context =>
+                    {
+                        if (context.Request.Headers.Authorization.Count > 0)
+                        {
+                            await key.LoadAsync(context.HttpContext.RequestAborted);
+                        }
+                    },
+                };
+            });
+        }
 
         services.AddBankAuthorization();
         services.AddAuthorizationBuilder()
