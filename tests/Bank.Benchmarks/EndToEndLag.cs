@@ -6,7 +6,7 @@ namespace Bank.Benchmarks;
 /// <summary>
 /// Freshness: the time from a deposit's commit to the commit of each module's query models, as the host itself
 /// measures it (<c>bank_query_model_lag_seconds</c> on <c>/metrics</c>, compared before and after each window).
-/// Unloaded (one deposit every 100 ms), then three windows at 200 deposits/s over 3,000 accounts after a
+/// Unloaded (one deposit every 100 ms), one deposit every 3 s (each after the consumers went idle), then three windows at 200 deposits/s over 3,000 accounts after a
 /// one-minute warm-up (the median is reported), then the rate stepped up until p99 passes 250 ms. CPU per deposit and the
 /// idle host's CPU come from /proc.
 /// </summary>
@@ -34,6 +34,14 @@ internal static class EndToEndLag
         foreach (var module in LagHistogram.Modules)
         {
             bench.Add(new Figure("lag", $"{module} lag p50 unloaded (one deposit every 100 ms)", unloaded[module].Percentile(0.50), "ms"));
+        }
+
+        // Each of these finds the consumer group members idle, their partitions paused: the first event after a quiet spell.
+        var afterQuiet = await LagHistogram.DuringAsync(http, () => load.OneAtATimeAsync(bench.Quick ? 3 : 10, TimeSpan.FromSeconds(3)));
+        foreach (var module in LagHistogram.Modules)
+        {
+            bench.Add(new Figure("lag", $"{module} lag p50 after 3 s without events", afterQuiet[module].Percentile(0.50), "ms"));
+            bench.Add(new Figure("lag", $"{module} lag max after 3 s without events (bucket bound)", afterQuiet[module].MaxBound, "ms"));
         }
 
         var runs = new List<(Dictionary<string, LagHistogram.Distribution> Lags, double Held, ProcessCpu.Usage Cpu)>();

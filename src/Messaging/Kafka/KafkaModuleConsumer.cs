@@ -25,6 +25,7 @@ internal sealed class KafkaModuleConsumer(
     DeadLetterPublisher deadLetters,
     EventStoreCheck storeCheck,
     ParkedMessages parked,
+    AppendSignal appended,
     MessagingMetrics metrics,
     TimeProvider time,
     IDocumentStore store,
@@ -58,6 +59,7 @@ internal sealed class KafkaModuleConsumer(
         var log = new KafkaLog(logger);
         KafkaBatchHandler? batches = null;
         PartitionCatchUp? catchUp = null;
+        KafkaPollLoop? poll = null;
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => log.Write(message))
             .SetErrorHandler((_, error) => log.Error($"Kafka consumer group {_group}", error))
@@ -65,6 +67,7 @@ internal sealed class KafkaModuleConsumer(
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 Log("gets", partitions);
+                poll?.Assigned(partitions);
                 batches?.PartitionsAssigned();
                 catchUp?.Assigned(partitions);
             })
@@ -89,7 +92,7 @@ internal sealed class KafkaModuleConsumer(
         catchUp = new PartitionCatchUp(consumer, _group, topic, handler, typesOfTopic, eventTypes, cluster, store, progress, groupState, metrics, logger);
         batches = new KafkaBatchHandler(
             _group, topic, handler, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, catchUp, time, logger);
-        var poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, logger);
+        poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, appended, logger);
         try
         {
             await batches.RunAsync(poll.Received, stoppingToken);

@@ -57,6 +57,9 @@ internal static class KafkaSetup
             return;
         }
 
+        services.AddSingleton(provider => new AppendSignal(
+            configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!, provider.GetRequiredService<ILogger<AppendSignal>>()));
+        services.AddHostedService(provider => provider.GetRequiredService<AppendSignal>());
         foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
         {
             services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<KafkaModuleConsumer>(provider, module));
