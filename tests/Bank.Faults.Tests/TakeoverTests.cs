@@ -98,6 +98,38 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         }
     }
 
+    [Fact]
+    public async Task Partitions_an_idle_instance_paused_are_consumed_again_when_they_come_back_to_it_under_load()
+    {
+        // An idle member pauses its partitions, and librdkafka keeps a partition paused when it is taken away and later
+        // given back: those given back while events flow must be resumed, or they wait for the next quiet spell.
+        await using var keeper = await HostProcess.StartAsync(Settings);
+        var accounts = await OpenAccountsAsync(keeper, 24);
+        await Eventually.ReturnsAsync(() => EventsNotInQueryModelsAsync(), behind => behind == 0, TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        await using var visitor = await HostProcess.StartAsync(Settings);
+        using var lag = new LagSampler(this);
+        lag.Step("a second instance joins: the idle keeper hands over partitions it had paused");
+        await BothConsumeAsync(keeper, visitor);
+        await using var load = new DepositLoad([keeper], accounts);
+        await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= 100, TimeSpan.FromSeconds(60));
+        lag.Step("the second instance stops: its partitions come back to the keeper");
+        await visitor.StopAsync();
+
+        var returned = load.Acknowledged.Count;
+        await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= returned + 1000, TimeSpan.FromSeconds(120));
+        lag.Step("load stops");
+        await load.StopAsync();
+        var worst = await lag.StopAsync();
+        output.WriteLine($"Oldest event not yet in a query model: {worst.TotalSeconds:0.0} s.");
+        output.WriteLine(lag.Timeline);
+        Assert.True(
+            worst < TimeSpan.FromSeconds(6),
+            $"An event waited {worst.TotalSeconds:0.0} s for the query models.{Environment.NewLine}{lag.Timeline}");
+        await AssertNothingLostOrDoubledAsync(accounts);
+    }
+
     private static async Task<List<Guid>> OpenAccountsAsync(HostProcess host, int count)
     {
         using var client = host.CreateClient();
