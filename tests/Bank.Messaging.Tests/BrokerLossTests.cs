@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Bank.Messaging.EmbeddedKafka;
 using Bank.Testing;
@@ -39,7 +38,7 @@ public sealed class BrokerLossTests : IAsyncLifetime
     [Fact]
     public async Task A_standalone_broker_that_restarts_empty_loses_nothing_end_to_end()
     {
-        var port = FreePort();
+        var port = HostProcess.FreePort();
         var broker = StartStandalone(port);
         try
         {
@@ -87,13 +86,6 @@ public sealed class BrokerLossTests : IAsyncLifetime
         }
 
         return broker;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<JsonElement?> GetAsync(BankHost host, string path)

@@ -148,11 +148,37 @@ public sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// A free port below the kernel's range for outgoing connections: whatever binds it does so a moment later, and
+    /// meanwhile a port from that range could be taken by any connection to PostgreSQL or a broker.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var below = OutgoingPortsStart();
+        while (true)
+        {
+            var port = Random.Shared.Next(10_000, below);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another.
+            }
+        }
+    }
+
+    private static int OutgoingPortsStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range)
+            && int.TryParse(File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], out var start)
+            && start > 11_000
+                ? start
+                : 32_768;
     }
 
     private async Task WaitUntilHealthyAsync()
