@@ -10,20 +10,15 @@ namespace Bank.Messaging.Kafka;
 /// <see cref="Relay.AppendNotifier"/> sends on), so that an idle consumer group member can stop fetching and start
 /// again as soon as events are on their way to Kafka, whichever instance appended them.
 /// </summary>
-internal sealed class AppendSignal : BackgroundService
+internal sealed class AppendSignal(string connectionString, ILogger<AppendSignal> logger) : BackgroundService
 {
-    // Listening stops only with the database; a wait this long that ends without a notification wakes members once.
-    private static readonly TimeSpan ListenTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly PostgresqlListenWakeup _notifications;
+    // Keepalive queries make a connection that silently died fail its wait, so that listening starts again.
+    private readonly NpgsqlDataSource _dataSource =
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { KeepAlive = 10 }.ConnectionString);
+
     private long _count;
-
-    public AppendSignal(string connectionString, ILogger<AppendSignal> logger)
-    {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        _notifications = new PostgresqlListenWakeup(_dataSource, logger);
-    }
 
     /// <summary>Raised after <see cref="Count"/> grew.</summary>
     public event Action? Heard;
@@ -33,26 +28,54 @@ internal sealed class AppendSignal : BackgroundService
 
     public override void Dispose()
     {
-        _notifications.Dispose();
         _dataSource.Dispose();
         base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (true)
             {
-                await _notifications.WaitAsync(ListenTimeout, stoppingToken);
+                try
+                {
+                    await ListenAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning(
+                        "Not listening for appended events ({Reason}); idle consumers look for events less often until it listens again", e.Message);
+                    await Task.Delay(RetryAfter, stoppingToken);
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref _count);
-            Heard?.Invoke();
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(stoppingToken);
+        connection.Notification += (_, _) => Hear();
+        await using (var listen = new NpgsqlCommand($"LISTEN {PostgresqlListenWakeup.DefaultChannel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+
+        // Appends made while nothing listened went unheard: one for them all.
+        Hear();
+        while (true)
+        {
+            await connection.WaitAsync(stoppingToken);
+        }
+    }
+
+    private void Hear()
+    {
+        Interlocked.Increment(ref _count);
+        Heard?.Invoke();
     }
 }

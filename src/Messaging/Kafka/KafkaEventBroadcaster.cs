@@ -18,18 +18,31 @@ namespace Bank.Messaging.Kafka;
 /// </summary>
 internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
 {
+    // An idle member stays awake for a second after an append notification; events sent later may find it paused.
+    private static readonly TimeSpan LateAfter = TimeSpan.FromMilliseconds(500);
+
     private readonly KafkaOptions _options;
     private readonly KafkaCluster _cluster;
     private readonly RelayedOffsets _offsets;
+    private readonly AppendNotifier _notifier;
+    private readonly TimeProvider _clock;
     private readonly ILogger<KafkaEventBroadcaster> _logger;
     private IProducer<string, byte[]> _producer;
     private volatile bool _fatal;
 
-    public KafkaEventBroadcaster(KafkaCluster cluster, IOptions<KafkaOptions> options, RelayedOffsets offsets, ILogger<KafkaEventBroadcaster> logger)
+    public KafkaEventBroadcaster(
+        KafkaCluster cluster,
+        IOptions<KafkaOptions> options,
+        RelayedOffsets offsets,
+        AppendNotifier notifier,
+        TimeProvider clock,
+        ILogger<KafkaEventBroadcaster> logger)
     {
         _offsets = offsets;
         _options = options.Value;
         _cluster = cluster;
+        _notifier = notifier;
+        _clock = clock;
         _logger = logger;
         _producer = CreateProducer();
     }
@@ -63,6 +76,10 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             // The page is sent after linger.ms and its delivery reports arrive on the producer's own poll thread.
             // Flush is not used: it polls in 10 ms slices, which made every page, however small, take 10 ms.
             await pending.Completion.WaitAsync(cancellationToken);
+            if (_clock.GetUtcNow() - page.Min(e => e.Timestamp) > LateAfter)
+            {
+                _notifier.EventsRelayedLate();
+            }
         }
         catch (Exception e)
         {

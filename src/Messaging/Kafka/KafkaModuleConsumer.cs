@@ -92,7 +92,7 @@ internal sealed class KafkaModuleConsumer(
         catchUp = new PartitionCatchUp(consumer, _group, topic, handler, typesOfTopic, eventTypes, cluster, store, progress, groupState, metrics, logger);
         batches = new KafkaBatchHandler(
             _group, topic, handler, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, catchUp, time, logger);
-        poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, appended, logger);
+        poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, appended, _options.IdleLookInterval, logger);
         try
         {
             await batches.RunAsync(poll.Received, stoppingToken);

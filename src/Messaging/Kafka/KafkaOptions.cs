@@ -29,6 +29,12 @@ public sealed class KafkaOptions
     /// </summary>
     public bool CheckEventsAgainstStore { get; set; } = true;
 
+    /// <summary>
+    /// How often a consumer group member that paused its partitions while idle fetches anyway. It wakes at once for an
+    /// append notification; this only bounds the wait for events whose notification was lost.
+    /// </summary>
+    public TimeSpan IdleLookInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Consumer group of each module, by module name; the module's name when absent.</summary>
     public Dictionary<string, string> ConsumerGroups { get; set; } = [];
 

@@ -13,8 +13,10 @@ namespace Bank.Messaging.Kafka;
 /// A member that has had nothing to do for <see cref="IdleAfter"/> pauses its partitions: a broker answers a fetch
 /// with nothing only after <c>fetch.wait.max.ms</c>, so an idle member would otherwise fetch many times a second for
 /// good (the embedded broker's short wait made that most of an idle host's CPU). An append anywhere
-/// (<see cref="AppendSignal"/>) resumes it before the relay has sent the events; without one it still looks every
-/// <see cref="LookEvery"/>, for events that come without a notification (a refill after broker loss, a lost one).
+/// (<see cref="AppendSignal"/>) resumes it before the relay has sent the events, and the relay notifies again when it
+/// sends events long after their append (a backlog after a takeover, a refill after broker loss). Without any
+/// notification it still looks every <see cref="KafkaOptions.IdleLookInterval"/>, for events whose notification was lost
+/// (looks once a second were most of an idle member's CPU).
 /// </remarks>
 internal sealed class KafkaPollLoop
 {
@@ -22,7 +24,6 @@ internal sealed class KafkaPollLoop
     private const int MaxQueued = 2000;
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(1);
     // How long a look lasts: a few fetches.
     private static readonly TimeSpan LookFor = TimeSpan.FromMilliseconds(50);
     // How often a paused member serves librdkafka's callbacks (a rebalance) while it waits for an append.
@@ -38,6 +39,7 @@ internal sealed class KafkaPollLoop
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly AppendSignal _appended;
+    private readonly TimeSpan _lookEvery;
     private readonly object _appendHeard = new();
     private readonly HashSet<TopicPartition> _pausedBefore = [];
     private bool _paused;
@@ -47,12 +49,18 @@ internal sealed class KafkaPollLoop
 
     /// <summary>Starts polling. <paramref name="endMatters"/> says whether the end of a partition is queued too (the consumer reports each one).</summary>
     public KafkaPollLoop(
-        IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, AppendSignal appended, ILogger logger)
+        IConsumer<string, byte[]> consumer,
+        string group,
+        Predicate<TopicPartition> endMatters,
+        AppendSignal appended,
+        TimeSpan lookEvery,
+        ILogger logger)
     {
         _consumer = consumer;
         _group = group;
         _endMatters = endMatters;
         _appended = appended;
+        _lookEvery = lookEvery;
         _logger = logger;
         _appendsSeen = appended.Count;
         _busyUntil = Environment.TickCount64 + (long)IdleAfter.TotalMilliseconds;
@@ -143,7 +151,7 @@ internal sealed class KafkaPollLoop
             _appendsSeen = appends;
             Wake(IdleAfter);
         }
-        else if (_paused && now - _pausedAt >= LookEvery.TotalMilliseconds)
+        else if (_paused && now - _pausedAt >= _lookEvery.TotalMilliseconds)
         {
             Wake(LookFor);
         }

@@ -89,6 +89,12 @@ internal sealed class AppendNotifier : BackgroundService
 
     public void EventsAppended() => _appended.Writer.TryWrite(true);
 
+    /// <summary>
+    /// The same notification for events that reach the broker long after their append was notified: consumer group
+    /// members that went idle since (<c>KafkaPollLoop</c>) wake for them, too.
+    /// </summary>
+    public void EventsRelayedLate() => _appended.Writer.TryWrite(true);
+
     public override void Dispose()
     {
         _dataSource.Dispose();
