@@ -27,7 +27,7 @@ internal static class KafkaSetup
             options.Schema.For<ParkedMessage>().DatabaseSchemaName(EventStoreSetup.SchemaName);
         });
         services.AddSingleton<ParkedMessages>();
-        services.AddSingleton<EventStoreCheck>();
+        services.AddSingleton(_ => new EventStoreCheck(configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!));
         services.AddSingleton(provider => new DeadLetters(
             provider.GetRequiredService<ParkedMessages>(),
             provider.GetRequiredService<EventStoreCheck>(),
