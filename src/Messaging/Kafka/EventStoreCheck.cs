@@ -25,12 +25,17 @@ internal sealed class EventStoreCheck(string connectionString) : IDisposable
         """;
 
     // Its own pool: the generic plan is a setting of the connection, kept away from Marten's queries.
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
-    {
-        Options = "-c plan_cache_mode=force_generic_plan",
-    }.ConnectionString);
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(WithGenericPlans(connectionString));
 
     public void Dispose() => _dataSource.Dispose();
+
+    // Added to whatever server options the connection string already sets.
+    private static string WithGenericPlans(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c plan_cache_mode=force_generic_plan".TrimStart();
+        return builder.ConnectionString;
+    }
 
     /// <summary>Each event as stored, or why it is not in the event store; in the order given.</summary>
     public async Task<IReadOnlyList<(ReceivedEvent Event, string? Problem)>> CheckAsync(
