@@ -193,7 +193,24 @@ internal static class QueryModelCommands
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteOnServerAsync(liveConnection, $"DROP DATABASE IF EXISTS \"{scratchName}\" WITH (FORCE)");
+            await DropScratchDatabaseAsync(liveConnection, scratchName);
+        }
+    }
+
+    private static async Task DropScratchDatabaseAsync(NpgsqlConnectionStringBuilder liveConnection, string scratchName)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteOnServerAsync(liveConnection, $"DROP DATABASE IF EXISTS \"{scratchName}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (attempt < 10 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                // An autovacuum worker on the freshly filled database is a process this role may not end: it leaves soon.
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
+            }
         }
     }
 
