@@ -93,18 +93,28 @@ public sealed class AccountsApiTests(BankHost host) : IClassFixture<BankHost>
         var stored = await host.Database.ScalarAsync<string>(
             $"SELECT concat_ws(' ', data->>'amount', data->>'currency', data->>'originalAmount', data->>'originalCurrency', data->>'exchangeRate') " +
             $"FROM bank.mt_events WHERE stream_id = '{accountId}' AND type = 'MoneyDeposited'");
-        Assert.Equal("100.00 EUR 108 USD 0.925926", stored);
+        Assert.Equal("100.00 EUR 108.00 USD 0.9259259259259259259259259259", stored);
     }
 
     [Fact]
-    public async Task A_deposit_on_a_midpoint_rounds_half_to_even()
+    public async Task A_deposit_in_another_currency_credits_the_converted_amount_rounded_down_to_the_cent()
     {
-        // 1.50 EUR at 1.47 CAD per EUR is 2.205 CAD: banker's rounding gives 2.20, not 2.21.
+        // 1.70 EUR at 1.47 CAD per EUR is 2.499 CAD: the account receives 2.49, never a fraction of a cent more.
         var accountId = await _client.OpenAccountAsync("CAD");
 
-        var response = await _client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = 1.50m, currency = "EUR" });
+        var response = await _client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = 1.70m, currency = "EUR" });
 
-        Assert.Equal(2.20m, (await response.JsonAsync()).GetProperty("balance").GetDecimal());
+        Assert.Equal("2.49", (await response.JsonAsync()).GetProperty("balance").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_billion_in_one_currency_converts_at_the_configured_rate_not_a_rounded_one()
+    {
+        var accountId = await _client.OpenAccountAsync("EUR");
+
+        var response = await _client.PostJsonAsync($"/accounts/{accountId}/deposits", new { amount = 1_000_000_000m, currency = "CAD" });
+
+        Assert.Equal(680_272_108.84m, (await response.JsonAsync()).GetProperty("balance").GetDecimal());
     }
 
     [Theory]

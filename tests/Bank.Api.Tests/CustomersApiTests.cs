@@ -68,6 +68,22 @@ public sealed class CustomersApiTests(BankHost host) : IClassFixture<BankHost>
     }
 
     [Fact]
+    public async Task Names_count_the_characters_a_person_sees_not_their_encoding()
+    {
+        // 🙂 is two UTF-16 code units; é written as e and a combining accent is two code points: each counts once.
+        var emoji = string.Concat(Enumerable.Repeat("🙂", 100));
+        var accents = string.Concat(Enumerable.Repeat("e\u0301", 100));
+
+        var accepted = await _client.PostJsonAsync(
+            "/customers", new { firstName = emoji, lastName = System.Text.RegularExpressions.Regex.Unescape(accents), email = $"{Guid.NewGuid():N}@example.com" });
+        var refused = await _client.PostJsonAsync(
+            "/customers", new { firstName = emoji + "🙂", lastName = "Lovelace", email = $"{Guid.NewGuid():N}@example.com" });
+
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+        await refused.AssertFieldErrorAsync("firstName");
+    }
+
+    [Fact]
     public async Task A_second_customer_with_the_same_email_in_another_case_gets_409_and_appends_nothing()
     {
         var email = $"{Guid.NewGuid():N}@Example.com";

@@ -99,14 +99,33 @@ public sealed class IdempotencyTests(BankHost host) : IClassFixture<BankHost>
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("256")]
-    public async Task A_malformed_key_gets_400_and_appends_nothing(string key)
+    [InlineData("5", "5.0")]
+    [InlineData("5", "5.00")]
+    [InlineData("12.5", "1.25e1")]
+    public async Task The_same_amount_written_another_way_is_the_same_request(string first, string second)
+    {
+        var account = await _client.OpenAccountAsync("EUR");
+        var key = Guid.NewGuid().ToString();
+
+        var original = await PostAsync($"/accounts/{account}/deposits", key, $$"""{"amount":{{first}},"currency":"EUR"}""");
+        var repeat = await PostAsync($"/accounts/{account}/deposits", key, $$"""{"currency":"EUR","amount":{{second}}}""");
+
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.True(repeat.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Single() == "true");
+        Assert.Equal(await original.Content.ReadAsStringAsync(), await repeat.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(256)]
+    [InlineData(40_000)]
+    public async Task A_malformed_key_gets_400_and_appends_nothing(int length)
     {
         var account = await _client.OpenAccountAsync("EUR");
         var events = await host.CountEventsAsync();
 
-        var response = await PostAsync($"/accounts/{account}/deposits", key == "256" ? new string('k', 256) : key, """{"amount":1,"currency":"EUR"}""");
+        var response = await PostAsync($"/accounts/{account}/deposits", new string('k', length), """{"amount":1,"currency":"EUR"}""");
 
         await response.AssertFieldErrorAsync("Idempotency-Key");
         Assert.Equal(events, await host.CountEventsAsync());

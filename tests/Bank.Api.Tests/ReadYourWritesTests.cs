@@ -81,6 +81,22 @@ public sealed class ReadYourWritesTests(BankHost host) : IClassFixture<BankHost>
         await (await _client.GetAsync($"/customers/{Guid.NewGuid()}?minVersion=1")).AssertFieldErrorAsync("accountId");
     }
 
+    [Fact]
+    public async Task The_customer_query_says_what_is_really_wrong_with_its_account()
+    {
+        var customerId = await _client.CreateCustomerAsync();
+        var othersAccount = await _client.OpenAccountAsync();
+
+        var malformed = await (await _client.GetAsync($"/customers/{customerId}?accountId=xyz")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var notTheirs = await (await _client.GetAsync($"/customers/{customerId}?accountId={othersAccount}&minVersion=1"))
+            .AssertProblemAsync(HttpStatusCode.NotFound);
+
+        var errors = malformed.GetProperty("errors");
+        Assert.Equal("'xyz' is not a valid id (expected a GUID).", errors.GetProperty("accountId")[0].GetString());
+        Assert.Equal("Required with accountId: the account's version to wait for, as a command on it answered.", errors.GetProperty("minVersion")[0].GetString());
+        Assert.Equal($"Customer {customerId} has no account {othersAccount}.", notTheirs.GetProperty("detail").GetString());
+    }
+
     private async Task<JsonElement> GetOkAsync(string path)
     {
         var response = await _client.GetAsync(path);

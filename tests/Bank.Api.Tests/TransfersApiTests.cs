@@ -64,6 +64,44 @@ public sealed class TransfersApiTests(BankHost host) : IClassFixture<BankHost>
     }
 
     [Fact]
+    public async Task Looping_cent_transfers_between_two_currencies_creates_no_money()
+    {
+        // Once: ten rounds of this loop turned 0.01 CAD into 0.11 CAD, every answer a 200.
+        var customerId = await _client.CreateCustomerAsync();
+        var cad = await OpenAsync(customerId, "CAD", deposit: 0.01m);
+        var eur = await OpenAsync(customerId, "EUR", deposit: 0m);
+        using var customer = host.CreateApiClient().As(TestTokens.Customer(customerId));
+
+        var answers = new List<HttpStatusCode>();
+        for (var round = 0; round < 10; round++)
+        {
+            answers.Add((await customer.PostJsonAsync("/transfers", new { fromAccountId = cad, toAccountId = eur, amount = 0.01m, currency = "USD" })).StatusCode);
+            answers.Add((await customer.PostJsonAsync("/transfers", new { fromAccountId = eur, toAccountId = cad, amount = 0.02m, currency = "CAD" })).StatusCode);
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.OK, answers);
+        var shown = await customer.GetShownAsync($"/customers/{customerId}?accountId={cad}&minVersion=2");
+        Assert.Equal([0.01m, 0m], shown.GetProperty("accounts").EnumerateArray().OrderBy(a => a.GetProperty("currency").GetString())
+            .Select(a => a.GetProperty("balance").GetDecimal()));
+    }
+
+    [Fact]
+    public async Task A_transfer_of_which_the_destination_would_receive_nothing_gets_400_saying_so_and_moves_nothing()
+    {
+        var from = await _client.OpenAccountAsync("CAD", initialDeposit: 1m);
+        var to = await _client.OpenAccountAsync("EUR");
+        var before = await host.CountEventsAsync();
+
+        var response = await _client.PostJsonAsync("/transfers", new { fromAccountId = from, toAccountId = to, amount = 0.01m, currency = "CAD" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(
+            "0.01 CAD is less than 0.01 EUR once converted; the receiving account would get nothing.",
+            problem.GetProperty("errors").GetProperty("amount")[0].GetString());
+        Assert.Equal(before, await host.CountEventsAsync());
+    }
+
+    [Fact]
     public async Task A_transfer_above_the_balance_gets_422_and_appends_nothing()
     {
         var from = await _client.OpenAccountAsync("EUR", initialDeposit: 5m);

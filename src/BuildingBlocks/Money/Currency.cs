@@ -14,16 +14,20 @@ public static class Currencies
 
     public static string Names { get; } = string.Join(", ", All);
 
-    /// <summary>What a request is told when its currency is missing or unknown.</summary>
-    public static string Expected { get; } = $"Required; one of {Names}.";
-
-    /// <summary>Parses a currency code, ignoring case and surrounding blanks.</summary>
+    /// <summary>Parses a currency code in any case; blanks around it are refused, as any other character that is not a letter.</summary>
     public static bool TryParse(string? code, out Currency currency)
     {
         currency = default;
-        var trimmed = code?.Trim();
-        return !string.IsNullOrEmpty(trimmed)
-            && trimmed.All(char.IsAsciiLetter)
-            && Enum.TryParse(trimmed, ignoreCase: true, out currency);
+        return !string.IsNullOrEmpty(code)
+            && code.All(char.IsAsciiLetter)
+            && Enum.TryParse(code, ignoreCase: true, out currency);
     }
+
+    /// <summary>What a request is told when its currency is missing or unknown.</summary>
+    public static string Error(string? code) =>
+        string.IsNullOrEmpty(code)
+            ? $"Required; one of {Names}."
+            : $"'{Truncate(code)}' is not a currency of the bank; one of {Names}, in any case, without blanks.";
+
+    private static string Truncate(string value) => value.Length <= 16 ? value : string.Concat(value.AsSpan(0, 16), "…");
 }

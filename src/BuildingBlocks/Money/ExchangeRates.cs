@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bank.BuildingBlocks.Settings;
 
 namespace Bank.BuildingBlocks.Money;
 
@@ -6,19 +7,47 @@ namespace Bank.BuildingBlocks.Money;
 /// Configured exchange rates: how many units of each currency one unit of a common
 /// reference is worth. The rate from A to B is <c>rates[B] / rates[A]</c>.
 /// </summary>
-public sealed class ExchangeRatesOptions
+public sealed class ExchangeRatesOptions : ISettings<ExchangeRatesOptions>
 {
-    public const string SectionName = "ExchangeRates";
+    public static string SectionName => "ExchangeRates";
 
     /// <summary>Rates by currency code, as configured (text, so a value that is not a number can be named).</summary>
     public Dictionary<string, string> Rates { get; init; } = [];
+
+    /// <summary>An unknown currency, a rate that is not a positive number, a currency without a rate: each named.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (code, text) in Rates)
+        {
+            if (!Currencies.TryParse(code, out _))
+            {
+                yield return SettingSections.Problem(SectionName, $"Rates:{code}", text, $"'{code}' is not a currency of the bank ({Currencies.Names}).");
+            }
+            else if (!TryParseRate(text, out _))
+            {
+                yield return SettingSections.Problem(SectionName, $"Rates:{code}", text, "must be a positive number, such as 1.08.");
+            }
+        }
+
+        var configured = Rates.Keys.Select(code => Currencies.TryParse(code, out var currency) ? currency : (Currency?)null).ToHashSet();
+        if (Currencies.All.Where(c => !configured.Contains(c)).ToList() is { Count: > 0 } missing)
+        {
+            yield return SettingSections.Problem(
+                SectionName, "Rates", null, $"has no rate for {string.Join(", ", missing)}: each of {Currencies.Names} needs one.");
+        }
+    }
+
+    internal static bool TryParseRate(string? text, out decimal rate) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out rate) && rate > 0;
 }
 
+/// <summary>
+/// Converts at the configured mid rates, at full precision. Money that moves is rounded to the cent in the bank's
+/// favour, never the customer's: what an account pays (<see cref="Debit"/>) is rounded up, what it receives
+/// (<see cref="Credit"/>) is rounded down, so no sequence of conversions can create money.
+/// </summary>
 public sealed class ExchangeRates
 {
-    /// <summary>Rates are rounded to this many decimals before use, so events record exactly what was applied.</summary>
-    public const int RateDecimals = 6;
-
     private readonly Dictionary<Currency, decimal> _unitsPerReference;
 
     public ExchangeRates(IReadOnlyDictionary<Currency, decimal> unitsPerReference)
@@ -34,40 +63,32 @@ public sealed class ExchangeRates
         _unitsPerReference = new Dictionary<Currency, decimal>(unitsPerReference);
     }
 
-    /// <summary>The configured rates; an unknown currency, or a missing or non-positive rate, names the key and the value.</summary>
+    /// <summary>The configured rates; throws, naming every bad one, when <see cref="ExchangeRatesOptions.Problems"/> finds any.</summary>
     public static ExchangeRates FromOptions(ExchangeRatesOptions options)
     {
-        var rates = new Dictionary<Currency, decimal>();
-        foreach (var (code, text) in options.Rates)
+        if (options.Problems().ToList() is { Count: > 0 } problems)
         {
-            var setting = $"{ExchangeRatesOptions.SectionName}:Rates:{code}={text}";
-            if (!Currencies.TryParse(code, out var currency))
-            {
-                throw new InvalidOperationException($"{setting}: '{code}' is not a currency of the bank ({Currencies.Names}).");
-            }
-
-            if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var rate) || rate <= 0)
-            {
-                throw new InvalidOperationException($"{setting}: a rate must be a positive number, such as 1.08.");
-            }
-
-            rates[currency] = rate;
+            throw new InvalidOperationException(string.Join(" ", problems));
         }
 
-        if (Currencies.All.Where(c => !rates.ContainsKey(c)).ToList() is { Count: > 0 } missing)
-        {
-            throw new InvalidOperationException(
-                $"{ExchangeRatesOptions.SectionName}:Rates has no rate for {string.Join(", ", missing)}: each of {Currencies.Names} needs one.");
-        }
-
-        return new ExchangeRates(rates);
+        return new ExchangeRates(options.Rates.ToDictionary(
+            rate => Currencies.TryParse(rate.Key, out var currency) ? currency : default,
+            rate => ExchangeRatesOptions.TryParseRate(rate.Value, out var value) ? value : default));
     }
 
-    /// <summary>The rate that converts an amount in <paramref name="from"/> into <paramref name="to"/>.</summary>
-    public decimal RateOf(Currency from, Currency to) =>
-        from == to ? 1m : Math.Round(_unitsPerReference[to] / _unitsPerReference[from], RateDecimals, MidpointRounding.ToEven);
+    /// <summary>The mid rate that converts an amount in <paramref name="from"/> into <paramref name="to"/>, unrounded.</summary>
+    public decimal RateOf(Currency from, Currency to) => from == to ? 1m : _unitsPerReference[to] / _unitsPerReference[from];
 
-    /// <summary>Converts to cents with banker's rounding.</summary>
-    public decimal Convert(decimal amount, Currency from, Currency to) =>
-        Math.Round(amount * RateOf(from, to), 2, MidpointRounding.ToEven);
+    /// <summary>What <paramref name="amount"/> in <paramref name="from"/> is worth in <paramref name="to"/> at the mid rate, unrounded.</summary>
+    public decimal ValueIn(decimal amount, Currency from, Currency to) =>
+        // Multiplied before dividing: an exact result (10.80 USD is 14.70 CAD) stays exact.
+        from == to ? amount : amount * _unitsPerReference[to] / _unitsPerReference[from];
+
+    /// <summary>What an account in <paramref name="to"/> pays for <paramref name="amount"/> in <paramref name="from"/>: rounded up to the cent.</summary>
+    public decimal Debit(decimal amount, Currency from, Currency to) =>
+        MoneyAmount.InCents(Math.Round(ValueIn(amount, from, to), MoneyAmount.Decimals, MidpointRounding.ToPositiveInfinity));
+
+    /// <summary>What an account in <paramref name="to"/> receives for <paramref name="amount"/> in <paramref name="from"/>: rounded down to the cent.</summary>
+    public decimal Credit(decimal amount, Currency from, Currency to) =>
+        MoneyAmount.InCents(Math.Round(ValueIn(amount, from, to), MoneyAmount.Decimals, MidpointRounding.ToNegativeInfinity));
 }

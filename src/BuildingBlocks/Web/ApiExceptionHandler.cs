@@ -60,6 +60,18 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException exception)
     {
+        if (FindInner<InvalidJsonValue>(exception) is { } refused)
+        {
+            // The field's rule, as every other rule of a field is told in 'errors'; the detail names the field too.
+            var field = FieldOf(refused.Path);
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [refused.Message] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is invalid.",
+                Detail = $"'{field}': {refused.Message}",
+            };
+        }
+
         if (FindInner<JsonException>(exception) is { } json)
         {
             var (field, message) = Explain(json);
@@ -101,7 +113,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
 
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) && QuotedName(message) is { } unknown)
         {
-            return (Problems.Truncate(unknown), $"'{Problems.Truncate(unknown)}' is not a field of this request.");
+            return (Problems.Truncate(unknown), char.IsUpper(unknown, 0)
+                ? $"'{Problems.Truncate(unknown)}' is not a field of this request; field names are camelCase and case-sensitive."
+                : $"'{Problems.Truncate(unknown)}' is not a field of this request.");
         }
 
         if (message.Contains("could not be converted to", StringComparison.Ordinal))

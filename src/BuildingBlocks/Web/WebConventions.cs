@@ -11,6 +11,12 @@ public static class WebConventions
     /// <summary>Largest request body accepted; every command fits in a few hundred bytes.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>
+    /// Largest request head accepted: the server answers a larger one with an empty <c>431</c> before the application sees it;
+    /// anything below reaches the application, which names what is wrong (an overlong <c>Idempotency-Key</c>, say).
+    /// </summary>
+    public const int MaxRequestHeadersBytes = 64 * 1024;
+
     /// <summary>Problem details for every error, with errors of the client never answered with a 5xx.</summary>
     public static IServiceCollection AddApiConventions(this IServiceCollection services)
     {
@@ -24,6 +30,8 @@ public static class WebConventions
             // {"amount":1,"amount":2} must not deposit 2 silently, and a misspelt field must not be ignored.
             options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // {"Amount":1} is not {"amount":1}: field names are matched exactly, as documented.
+            options.SerializerOptions.PropertyNameCaseInsensitive = false;
         });
         // Bad request bodies throw, so the exception handler can answer them with problem+json.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -34,6 +42,14 @@ public static class WebConventions
     private static void SpellOutLimits(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        // The framework names a type for most statuses; these it leaves without one.
+        problem.Type ??= problem.Status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+            StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "https://tools.ietf.org/html/rfc6585#section-5",
+            _ => null,
+        };
         switch (problem.Status)
         {
             case StatusCodes.Status401Unauthorized:

@@ -34,7 +34,7 @@ public sealed class AccountTests
 
         var deposited = account.Deposit(Of(100m, Currency.USD), Rates);
 
-        Assert.Equal(new MoneyDeposited(AccountId, 92.59m, "EUR", 100m, "USD", 0.925926m, 92.59m), deposited);
+        Assert.Equal(new MoneyDeposited(AccountId, 92.59m, "EUR", 100m, "USD", 1m / 1.08m, 92.59m), deposited);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class AccountTests
     }
 
     [Fact]
-    public void An_amount_worth_less_than_a_cent_once_converted_is_refused()
+    public void A_deposit_worth_less_than_a_cent_once_converted_is_refused_and_a_withdrawal_of_it_costs_a_cent()
     {
         var weakCad = new ExchangeRates(new Dictionary<Currency, decimal>
         {
@@ -102,42 +102,84 @@ public sealed class AccountTests
         var account = Given(Opened(Currency.EUR), Deposited(100m, 100m));
 
         Assert.Throws<AmountTooSmall>(() => account.Deposit(Of(0.01m, Currency.CAD), weakCad));
-        Assert.Throws<AmountTooSmall>(() => account.Withdraw(Of(0.01m, Currency.CAD), weakCad));
+        Assert.Equal(0.01m, account.Withdraw(Of(0.01m, Currency.CAD), weakCad).Amount);
     }
 
     [Fact]
-    public void Given_a_balance_when_transferring_out_then_the_source_pays_in_its_own_currency()
+    public void Given_a_balance_when_transferring_then_the_source_pays_in_its_currency_and_the_destination_receives_in_its_own()
     {
         var transferId = Guid.NewGuid();
-        var to = Guid.NewGuid();
-        var account = Given(Opened(Currency.USD), Deposited(50m, 50m, "USD"));
+        var source = Given(Opened(Currency.USD), Deposited(50m, 50m, "USD"));
+        var destination = Given(Opened(Currency.CAD) with { AccountId = OtherId });
 
-        var paid = account.TransferOut(transferId, to, Of(10m, Currency.EUR), Rates);
+        var (paid, received) = source.TransferTo(destination, transferId, Of(10m, Currency.EUR), Rates);
 
-        Assert.Equal(new MoneyTransferredOut(AccountId, transferId, to, 10.80m, "USD", 10m, "EUR", 1.08m, 39.20m), paid);
+        Assert.Equal(new MoneyTransferredOut(AccountId, transferId, OtherId, 10.80m, "USD", 10m, "EUR", 1.08m, 39.20m), paid);
+        Assert.Equal(new MoneyTransferredIn(OtherId, transferId, AccountId, 14.70m, "CAD", 10m, "EUR", 1.47m, 14.70m), received);
         Assert.Equal(39.20m, Given(Opened(Currency.USD), Deposited(50m, 50m, "USD"), paid).Balance);
     }
 
     [Fact]
-    public void Given_a_balance_when_transferring_out_more_then_insufficient_funds_naming_the_transfer()
+    public void A_transfer_pays_rounded_up_and_receives_rounded_down_from_the_one_amount_asked_for()
+    {
+        var source = Given(Opened(Currency.CAD), Deposited(1m, 1m, "CAD"));
+        var destination = Given(Opened(Currency.EUR) with { AccountId = OtherId });
+
+        // 0.05 USD is 0.068055… CAD and 0.046296… EUR.
+        var (paid, received) = source.TransferTo(destination, Guid.NewGuid(), Of(0.05m, Currency.USD), Rates);
+
+        Assert.Equal(0.07m, paid.Amount);
+        Assert.Equal(0.04m, received.Amount);
+    }
+
+    [Fact]
+    public void A_transfer_of_which_the_destination_would_receive_nothing_is_refused()
+    {
+        var source = Given(Opened(Currency.CAD), Deposited(1m, 1m, "CAD"));
+        var destination = Given(Opened(Currency.EUR) with { AccountId = OtherId });
+
+        var error = Assert.Throws<AmountTooSmall>(() => source.TransferTo(destination, Guid.NewGuid(), Of(0.01m, Currency.USD), Rates));
+
+        Assert.Contains("less than 0.01 EUR once converted", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Looping_small_transfers_between_two_currencies_never_grows_their_value()
+    {
+        var cad = Given(Opened(Currency.CAD), Deposited(1m, 1m, "CAD"));
+        var eur = Given(Opened(Currency.EUR) with { AccountId = OtherId });
+        var before = MidValue(cad, eur);
+
+        // The loop that once made 0.11 CAD out of 0.01: whatever each leg does now, the pair never gains.
+        for (var round = 0; round < 10; round++)
+        {
+            (cad, eur) = TryTransfer(cad, eur, Of(0.01m, Currency.USD));
+            (eur, cad) = TryTransfer(eur, cad, Of(0.02m, Currency.CAD));
+            Assert.True(MidValue(cad, eur) <= before, $"Round {round}: {cad.Balance} CAD and {eur.Balance} EUR are worth more than 1 CAD.");
+        }
+    }
+
+    [Fact]
+    public void Given_a_balance_when_transferring_more_then_insufficient_funds_naming_the_transfer()
     {
         var account = Given(Opened(), Deposited(20m, 20m));
+        var destination = Given(Opened() with { AccountId = OtherId });
 
-        var error = Assert.Throws<InsufficientFunds>(() => account.TransferOut(Guid.NewGuid(), Guid.NewGuid(), Of(20.01m, Currency.EUR), Rates));
+        var error = Assert.Throws<InsufficientFunds>(() => account.TransferTo(destination, Guid.NewGuid(), Of(20.01m, Currency.EUR), Rates));
 
         Assert.Contains("the transfer needs 20.01 EUR", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void When_receiving_a_transfer_then_the_destination_is_credited_in_its_own_currency()
+    private static (Account From, Account To) TryTransfer(Account from, Account to, Money money)
     {
-        var transferId = Guid.NewGuid();
-        var from = Guid.NewGuid();
-        var account = Given(Opened(Currency.CAD));
-
-        var received = account.TransferIn(transferId, from, Of(10m, Currency.EUR), Rates);
-
-        Assert.Equal(new MoneyTransferredIn(AccountId, transferId, from, 14.70m, "CAD", 10m, "EUR", 1.47m, 14.70m), received);
-        Assert.Equal(14.70m, Given(Opened(Currency.CAD), received).Balance);
+        try
+        {
+            var (paid, received) = from.TransferTo(to, Guid.NewGuid(), money, Rates);
+            return (from.Apply(paid), to.Apply(received));
+        }
+        catch (Exception refused) when (refused is AmountTooSmall or InsufficientFunds)
+        {
+            return (from, to);
+        }
     }
 }

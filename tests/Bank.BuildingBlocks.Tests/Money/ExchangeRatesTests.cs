@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bank.BuildingBlocks.Money;
 using Xunit;
 
@@ -14,15 +15,30 @@ public sealed class ExchangeRatesTests
     public void The_same_currency_converts_at_exactly_one() => Assert.Equal(1m, Rates.RateOf(Currency.CAD, Currency.CAD));
 
     [Fact]
-    public void Rates_are_relative_to_the_common_reference_and_rounded_to_six_decimals()
+    public void Rates_are_relative_to_the_common_reference_and_used_at_full_precision()
     {
         Assert.Equal(1.08m, Rates.RateOf(Currency.EUR, Currency.USD));
-        Assert.Equal(0.925926m, Rates.RateOf(Currency.USD, Currency.EUR));
-        Assert.Equal(1.361111m, Rates.RateOf(Currency.USD, Currency.CAD));
+        Assert.Equal(1m / 1.08m, Rates.RateOf(Currency.USD, Currency.EUR));
+        Assert.Equal(1.47m / 1.08m, Rates.RateOf(Currency.USD, Currency.CAD));
     }
 
     [Fact]
-    public void Converted_amounts_are_rounded_to_cents() => Assert.Equal(92.59m, Rates.Convert(100m, Currency.USD, Currency.EUR));
+    public void A_large_amount_converts_at_the_configured_rate_not_a_rounded_one() =>
+        Assert.Equal(680_272_108.84m, Rates.Credit(1_000_000_000m, Currency.CAD, Currency.EUR));
+
+    [Theory]
+    [InlineData("100", "USD", "EUR", "92.59", "92.60")]
+    [InlineData("0.01", "USD", "EUR", "0.00", "0.01")]
+    [InlineData("0.01", "EUR", "CAD", "0.01", "0.02")]
+    [InlineData("10", "EUR", "CAD", "14.70", "14.70")]
+    [InlineData("10.80", "USD", "CAD", "14.70", "14.70")]
+    public void Money_received_is_rounded_down_and_money_paid_up_to_the_cent(string amount, string from, string to, string credit, string debit)
+    {
+        var (a, f, t) = (decimal.Parse(amount, CultureInfo.InvariantCulture), Enum.Parse<Currency>(from), Enum.Parse<Currency>(to));
+
+        Assert.Equal(decimal.Parse(credit, CultureInfo.InvariantCulture), Rates.Credit(a, f, t));
+        Assert.Equal(decimal.Parse(debit, CultureInfo.InvariantCulture), Rates.Debit(a, f, t));
+    }
 
     [Fact]
     public void A_missing_currency_is_a_configuration_error()
@@ -39,7 +55,7 @@ public sealed class ExchangeRatesTests
         var error = Assert.Throws<InvalidOperationException>(() =>
             ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = "1", ["USD"] = "1", ["CAD"] = "1", ["GBP"] = "0.85" } }));
 
-        Assert.Equal("ExchangeRates:Rates:GBP=0.85: 'GBP' is not a currency of the bank (EUR, CAD, USD).", error.Message);
+        Assert.Equal("ExchangeRates:Rates:GBP='0.85': 'GBP' is not a currency of the bank (EUR, CAD, USD).", error.Message);
     }
 
     [Theory]
@@ -51,12 +67,12 @@ public sealed class ExchangeRatesTests
         var error = Assert.Throws<InvalidOperationException>(() =>
             ExchangeRates.FromOptions(new ExchangeRatesOptions { Rates = new() { ["EUR"] = "1", ["USD"] = rate, ["CAD"] = "1" } }));
 
-        Assert.StartsWith($"ExchangeRates:Rates:USD={rate}: a rate must be a positive number", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"ExchangeRates:Rates:USD='{rate}': must be a positive number", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("eur", Currency.EUR)]
-    [InlineData(" USD ", Currency.USD)]
+    [InlineData("USD", Currency.USD)]
     [InlineData("Cad", Currency.CAD)]
     public void Currency_codes_parse_in_any_case(string code, Currency expected)
     {
@@ -69,6 +85,8 @@ public sealed class ExchangeRatesTests
     [InlineData("1")]
     [InlineData("GBP")]
     [InlineData("")]
+    [InlineData(" EUR")]
+    [InlineData("EUR ")]
     [InlineData(null)]
-    public void Numbers_and_unknown_codes_are_not_currencies(string? code) => Assert.False(Currencies.TryParse(code, out _));
+    public void Numbers_unknown_codes_and_blanks_are_not_currencies(string? code) => Assert.False(Currencies.TryParse(code, out _));
 }

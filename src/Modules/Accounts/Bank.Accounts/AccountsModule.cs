@@ -37,6 +37,7 @@ public static class AccountsModule
             options.Schema.For<AccountOwner>().DatabaseSchemaName(SchemaName);
             options.Schema.For<StatementLine>().DatabaseSchemaName(SchemaName).Duplicate(line => line.AccountId);
         });
+        services.AddScoped<IAccountDirectory, AccountDirectory>();
         return services;
     }
 

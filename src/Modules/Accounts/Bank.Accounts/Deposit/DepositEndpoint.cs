@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
@@ -13,7 +14,7 @@ namespace Bank.Accounts.Deposit;
 
 internal static class DepositEndpoint
 {
-    internal sealed record DepositRequest(decimal? Amount, string? Currency);
+    internal sealed record DepositRequest([property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency);
 
     internal sealed record DepositResponse(Guid AccountId, decimal Balance, long Version);
 

@@ -6,6 +6,8 @@ namespace Bank.Accounts.Domain;
 /// <summary>
 /// A customer's account in one currency. Its balance never goes below zero. Kept as an
 /// inline snapshot, so deciding a command reads one row whatever the stream's length.
+/// Money in another currency is converted at the mid rate and rounded to the cent in the bank's favour
+/// (<see cref="ExchangeRates"/>): what the account receives rounded down, what it pays rounded up.
 /// </summary>
 internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal Balance)
 {
@@ -14,42 +16,42 @@ internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal
 
     public MoneyDeposited Deposit(Money money, ExchangeRates rates)
     {
-        var (amount, rate) = InAccountCurrency(money, rates);
+        var amount = Receivable(money, rates);
         return new MoneyDeposited(
-            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rate, Balance + amount);
+            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rates.RateOf(money.Currency, Currency), Balance + amount);
     }
 
     public MoneyWithdrawn Withdraw(Money money, ExchangeRates rates)
     {
-        var (amount, rate) = InAccountCurrency(money, rates);
-        if (amount > Balance)
-        {
-            throw new InsufficientFunds(Id, Balance, amount, Currency, "withdrawal");
-        }
-
+        var amount = Payable(money, rates, "withdrawal");
         return new MoneyWithdrawn(
-            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rate, Balance - amount);
+            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rates.RateOf(money.Currency, Currency), Balance - amount);
     }
 
-    /// <summary>The debit side of a transfer: this account pays <paramref name="money"/>, converted to its currency.</summary>
-    public MoneyTransferredOut TransferOut(Guid transferId, Guid toAccountId, Money money, ExchangeRates rates)
+    /// <summary>
+    /// Moves <paramref name="money"/> from this account to <paramref name="destination"/>. Both sides come from the one
+    /// amount asked for, valued at the mid rates: this account pays it rounded up to its cent, the destination receives it
+    /// rounded down to its own, so no transfer, or loop of transfers, pays out more than it takes in. Refused when the
+    /// destination would receive nothing, or when this account holds less than it pays.
+    /// </summary>
+    public (MoneyTransferredOut Paid, MoneyTransferredIn Received) TransferTo(Account destination, Guid transferId, Money money, ExchangeRates rates)
     {
-        var (amount, rate) = InAccountCurrency(money, rates);
-        if (amount > Balance)
-        {
-            throw new InsufficientFunds(Id, Balance, amount, Currency, "transfer");
-        }
-
-        return new MoneyTransferredOut(
-            Id, transferId, toAccountId, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rate, Balance - amount);
-    }
-
-    /// <summary>The credit side of a transfer: this account receives <paramref name="money"/>, converted to its currency.</summary>
-    public MoneyTransferredIn TransferIn(Guid transferId, Guid fromAccountId, Money money, ExchangeRates rates)
-    {
-        var (amount, rate) = InAccountCurrency(money, rates);
-        return new MoneyTransferredIn(
-            Id, transferId, fromAccountId, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rate, Balance + amount);
+        var received = destination.Receivable(money, rates);
+        var paid = Payable(money, rates, "transfer");
+        var (asked, askedIn) = (money.Amount, money.Currency.ToString());
+        return (
+            new MoneyTransferredOut(
+                Id, transferId, destination.Id, paid, Currency.ToString(), asked, askedIn, rates.RateOf(money.Currency, Currency), Balance - paid),
+            new MoneyTransferredIn(
+                destination.Id,
+                transferId,
+                Id,
+                received,
+                destination.Currency.ToString(),
+                asked,
+                askedIn,
+                rates.RateOf(money.Currency, destination.Currency),
+                destination.Balance + received));
     }
 
     public static Account Create(AccountOpened opened) =>
@@ -63,15 +65,17 @@ internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal
 
     public Account Apply(MoneyTransferredIn transferred) => this with { Balance = Balance + transferred.Amount };
 
-    private (decimal Amount, decimal Rate) InAccountCurrency(Money money, ExchangeRates rates)
+    /// <summary>What this account receives for <paramref name="money"/>: at least a cent, or nothing is moved.</summary>
+    private decimal Receivable(Money money, ExchangeRates rates)
     {
-        var rate = rates.RateOf(money.Currency, Currency);
-        var amount = rates.Convert(money.Amount, money.Currency, Currency);
-        if (amount <= 0)
-        {
-            throw new AmountTooSmall(money, Currency);
-        }
+        var amount = rates.Credit(money.Amount, money.Currency, Currency);
+        return amount > 0 ? amount : throw new AmountTooSmall(money, Currency);
+    }
 
-        return (amount, rate);
+    /// <summary>What this account pays for <paramref name="money"/>: never more than it holds.</summary>
+    private decimal Payable(Money money, ExchangeRates rates, string operation)
+    {
+        var amount = rates.Debit(money.Amount, money.Currency, Currency);
+        return amount <= Balance ? amount : throw new InsufficientFunds(Id, Balance, amount, Currency, operation);
     }
 }

@@ -11,6 +11,6 @@ internal sealed class InsufficientFunds(Guid accountId, decimal balance, decimal
     public decimal Requested { get; } = requested;
 }
 
-/// <summary>An amount that converts to less than one cent of the account's currency.</summary>
+/// <summary>An amount that the receiving account would get less than one cent of, once converted: nothing is moved.</summary>
 internal sealed class AmountTooSmall(Money money, Currency accountCurrency)
-    : Exception($"{money.Amount} {money.Currency} is less than 0.01 {accountCurrency} once converted.");
+    : Exception($"{money.Amount} {money.Currency} is less than 0.01 {accountCurrency} once converted; the receiving account would get nothing.");

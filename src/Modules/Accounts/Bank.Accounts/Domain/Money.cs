@@ -3,14 +3,9 @@ using Bank.BuildingBlocks.Money;
 
 namespace Bank.Accounts.Domain;
 
-/// <summary>
-/// An amount to deposit or withdraw: greater than zero, whole cents, at most <see cref="MaxAmount"/>
-/// per operation, in a known currency.
-/// </summary>
+/// <summary>An amount to deposit, withdraw or transfer (<see cref="MoneyAmount"/>'s rules), in a known currency.</summary>
 internal sealed record Money
 {
-    public const decimal MaxAmount = 1_000_000_000m;
-
     private Money(decimal amount, Currency currency)
     {
         Amount = amount;
@@ -26,29 +21,20 @@ internal sealed record Money
         decimal? amount, string? currency, [NotNullWhen(true)] out Money? money, out IReadOnlyDictionary<string, string> errors)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (AmountError(amount) is { } amountError)
+        if (MoneyAmount.Error(amount) is { } amountError)
         {
             found["amount"] = amountError;
         }
 
         if (!Currencies.TryParse(currency, out var parsed))
         {
-            found["currency"] = Currencies.Expected;
+            found["currency"] = Currencies.Error(currency);
         }
 
         errors = found;
-        money = found.Count == 0 ? new Money(amount!.Value, parsed) : null;
+        money = found.Count == 0 ? new Money(MoneyAmount.InCents(amount!.Value), parsed) : null;
         return money is not null;
     }
-
-    private static string? AmountError(decimal? amount) => amount switch
-    {
-        null => "Required.",
-        <= 0 => "Must be greater than 0.",
-        > MaxAmount => $"Must be at most {MaxAmount:N0}.",
-        { } value when value != Math.Round(value, 2) => "Must have at most 2 decimal places.",
-        _ => null,
-    };
 
     public override string ToString() => $"{Amount} {Currency}";
 }

@@ -41,7 +41,7 @@ internal static class OpenAccountEndpoint
 
         if (!Currencies.TryParse(request.Currency, out var currency))
         {
-            errors.Add("currency", Currencies.Expected);
+            errors.Add("currency", Currencies.Error(request.Currency));
         }
 
         if (!errors.IsEmpty)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
@@ -14,7 +15,7 @@ namespace Bank.Accounts.Transfer;
 
 internal static class TransferEndpoint
 {
-    internal sealed record TransferRequest(Guid? FromAccountId, Guid? ToAccountId, decimal? Amount, string? Currency);
+    internal sealed record TransferRequest(Guid? FromAccountId, Guid? ToAccountId, [property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency);
 
     internal sealed record TransferResponse(Guid TransferId, TransferSide From, TransferSide To);
 
@@ -74,13 +75,11 @@ internal static class TransferEndpoint
             return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", missing.Id), cancellationToken);
         }
 
-        var transferId = Guid.CreateVersion7();
         MoneyTransferredOut paid;
         MoneyTransferredIn received;
         try
         {
-            paid = source.Aggregate!.TransferOut(transferId, destination.Id, money!, rates);
-            received = destination.Aggregate!.TransferIn(transferId, source.Id, money!, rates);
+            (paid, received) = source.Aggregate!.TransferTo(destination.Aggregate!, Guid.CreateVersion7(), money!, rates);
         }
         catch (InsufficientFunds refused)
         {
@@ -96,7 +95,7 @@ internal static class TransferEndpoint
         return await idempotencyKey.CommitAsync(
             session,
             TypedResults.Ok(new TransferResponse(
-                transferId,
+                paid.TransferId,
                 new TransferSide(source.Id, paid.Balance, source.CurrentVersion.GetValueOrDefault()),
                 new TransferSide(destination.Id, received.Balance, destination.CurrentVersion.GetValueOrDefault()))),
             cancellationToken);

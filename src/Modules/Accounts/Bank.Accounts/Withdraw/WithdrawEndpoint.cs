@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
@@ -13,7 +14,7 @@ namespace Bank.Accounts.Withdraw;
 
 internal static class WithdrawEndpoint
 {
-    internal sealed record WithdrawalRequest(decimal? Amount, string? Currency);
+    internal sealed record WithdrawalRequest([property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency);
 
     internal sealed record WithdrawalResponse(Guid AccountId, decimal Balance, long Version);
 

@@ -1,6 +1,11 @@
+using System.Globalization;
+
 namespace Bank.Customers.Domain;
 
-/// <summary>A first or last name: trimmed, not blank, at most <see cref="MaxLength"/> characters.</summary>
+/// <summary>
+/// A first or last name: trimmed, not blank, at most <see cref="MaxLength"/> characters as a person sees them (text
+/// elements: an emoji or a letter with its accents counts once).
+/// </summary>
 internal sealed record PersonName
 {
     public const int MaxLength = 100;
@@ -16,7 +21,7 @@ internal sealed record PersonName
         error = trimmed switch
         {
             null or "" => "Required; must not be blank.",
-            { Length: > MaxLength } => $"Must be at most {MaxLength} characters.",
+            _ when new StringInfo(trimmed).LengthInTextElements > MaxLength => $"Must be at most {MaxLength} characters.",
             _ when trimmed.Any(char.IsControl) => "Must not contain control characters.",
             _ => null,
         };

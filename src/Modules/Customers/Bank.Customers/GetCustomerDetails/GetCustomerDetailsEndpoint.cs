@@ -36,6 +36,7 @@ internal static class GetCustomerDetailsEndpoint
         string? accountId,
         string? minVersion,
         Caller caller,
+        IAccountDirectory accounts,
         IQuerySession session,
         QueryModelWaits waits,
         ExchangeRates rates,
@@ -54,7 +55,7 @@ internal static class GetCustomerDetailsEndpoint
 
         if (accountId is not null || minVersion is not null)
         {
-            var waited = await WaitForAccountAsync(customerId, accountId, minVersion, session, waits, cancellationToken);
+            var waited = await WaitForAccountAsync(customerId, accountId, minVersion, accounts, session, waits, cancellationToken);
             if (waited is not null)
             {
                 return waited;
@@ -67,19 +68,23 @@ internal static class GetCustomerDetailsEndpoint
             return Problems.NotFound("customer", customerId);
         }
 
-        var accounts = await session.Query<CustomerAccount>()
+        var held = await session.Query<CustomerAccount>()
             .Where(account => account.CustomerId == customerId)
             .OrderBy(account => account.Id)
             .ToListAsync(cancellationToken);
-        var total = accounts.Sum(account =>
-            Currencies.TryParse(account.Currency, out var currency) ? rates.Convert(account.Balance, currency, reporting.Currency) : 0m);
+        // Valued exactly, rounded once: a report, not money that moves.
+        var total = MoneyAmount.InCents(Math.Round(
+            held.Sum(account =>
+                Currencies.TryParse(account.Currency, out var currency) ? rates.ValueIn(account.Balance, currency, reporting.Currency) : 0m),
+            2,
+            MidpointRounding.ToEven));
 
         return TypedResults.Ok(new CustomerDetailsResponse(
             customer.Id,
             customer.FirstName,
             customer.LastName,
             customer.Email,
-            accounts.Select(account => new AccountBalance(account.Id, account.Currency, account.Balance)).ToList(),
+            held.Select(account => new AccountBalance(account.Id, account.Currency, account.Balance)).ToList(),
             new TotalBalance(total, reporting.Currency.ToString())));
     }
 
@@ -88,35 +93,54 @@ internal static class GetCustomerDetailsEndpoint
     /// command's returned version) and the customer's own view exists; null when they do, else the problem to answer.
     /// </summary>
     private static async Task<IResult?> WaitForAccountAsync(
-        Guid customerId, string? accountId, string? minVersion, IQuerySession session, QueryModelWaits waits, CancellationToken cancellationToken)
+        Guid customerId,
+        string? accountId,
+        string? minVersion,
+        IAccountDirectory accounts,
+        IQuerySession session,
+        QueryModelWaits waits,
+        CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string>();
-        if (!Guid.TryParse(accountId, out var account))
+        var errors = new ValidationErrors();
+        var account = Guid.Empty;
+        if (accountId is null)
         {
-            errors["accountId"] = "Required with minVersion; the id of one of the customer's accounts.";
+            errors.Add("accountId", "Required with minVersion: the id of the customer's account whose version to wait for.");
+        }
+        else if (!Guid.TryParse(accountId, out account))
+        {
+            errors.Add("accountId", $"'{Problems.Truncate(accountId)}' is not a valid id (expected a GUID).");
         }
 
-        if (!QueryModelWaits.TryParseMinVersion(minVersion, out var wanted, out var error))
+        var wanted = 0L;
+        if (minVersion is null)
         {
-            errors["minVersion"] = error!;
+            errors.Add("minVersion", "Required with accountId: the account's version to wait for, as a command on it answered.");
+        }
+        else if (!QueryModelWaits.TryParseMinVersion(minVersion, out wanted, out var error))
+        {
+            errors.Add("minVersion", error!);
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);
         }
 
-        var stream = await session.Events.FetchStreamStateAsync(account, cancellationToken);
-        if (stream?.AggregateType?.Name != AccountEvents.AggregateType)
+        // Asked of the Accounts module, which holds the account as committed: whose it is and how far its stream is.
+        if (await accounts.FindAsync(account, cancellationToken) is not { } onRecord || onRecord.OwnerId != customerId)
         {
-            return Problems.NotFound("account", account);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Account not found.",
+                detail: $"Customer {customerId} has no account {account}.");
         }
 
-        if (wanted > stream.Version)
+        if (wanted > onRecord.Version)
         {
             return Problems.Validation(new Dictionary<string, string>
             {
-                ["minVersion"] = $"The account is at version {stream.Version}; {wanted} does not exist yet.",
+                ["minVersion"] = $"The account is at version {onRecord.Version}; {wanted} does not exist yet.",
             });
         }
 
@@ -124,11 +148,6 @@ internal static class GetCustomerDetailsEndpoint
         if (shown is null || shown.Version < wanted)
         {
             return Problems.QueryModelBehind("account", account, wanted, shown?.Version ?? 0);
-        }
-
-        if (shown.CustomerId != customerId)
-        {
-            return Problems.NotFound("account", account);
         }
 
         // The account is the customer's, so the customer exists; its own view comes from another topic and may be later.
