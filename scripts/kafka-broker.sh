@@ -3,4 +3,5 @@
 # or tools such as kcat to share: scripts/kafka-broker.sh [--port 9092] [--partitions 6]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec dotnet run --project src/Host/Bank.Host.csproj -c Release --no-launch-profile -- kafka-broker "$@"
+host="$(bash scripts/built-host.sh)"
+exec dotnet "$host" kafka-broker "$@"

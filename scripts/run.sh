@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the bank: a local PostgreSQL (installed and started when needed) and the host.
+# Starts the bank: a local PostgreSQL (installed and started when needed) and the host, built first when a source changed.
 # Override the address with ASPNETCORE_URLS; point at another database with ConnectionStrings__Postgres.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,5 +8,6 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
   bash scripts/postgres.sh
 fi
 
+host="$(bash scripts/built-host.sh)"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
-exec dotnet run --project src/Host/Bank.Host.csproj -c Release --no-launch-profile -- "$@"
+exec dotnet "$host" "$@"

@@ -10,6 +10,8 @@ results="TestResults"
 rm -rf "$results"
 dotnet build Modular.sln -c Release -v quiet -nologo
 status=$?
+# The host is built now: scripts/run.sh starts it without building again.
+[ "$status" -eq 0 ] && touch src/Host/bin/Release/net10.0/.built
 
 # One project at a time: each writes its own results file, and integration tests do not
 # compete for the machine's cores.

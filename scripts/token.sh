@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints a bearer token for the local bank as its last line:
 #   scripts/token.sh --operator
-#   scripts/token.sh --customer CUSTOMER_ID [--lifetime 8h|30m|90s]
+#   scripts/token.sh --customer CUSTOMER_ID [--lifetime 8h|30m|90s, at most 8784h]
 # Signed with the host's local key (Auth:SigningKey, or else the key kept in the database, created on first use),
 # so it needs the database scripts/run.sh uses. Exit code 2 on bad arguments.
 set -euo pipefail
@@ -11,9 +11,5 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
   bash scripts/postgres.sh >&2
 fi
 
-host="src/Host/bin/Release/net10.0/Bank.Host.dll"
-if [ ! -f "$host" ]; then
-  dotnet build src/Host/Bank.Host.csproj -c Release -v quiet -nologo >&2
-fi
-
+host="$(bash scripts/built-host.sh)"
 exec dotnet "$host" token "$@"

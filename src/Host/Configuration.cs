@@ -1,27 +1,62 @@
-using Microsoft.Extensions.Options;
+using System.Net;
+using System.Net.Sockets;
+using Bank.BuildingBlocks.Settings;
 
 namespace Bank.Host;
 
 internal static class Configuration
 {
     /// <summary>
-    /// Checks the settings validated on start before anything starts, so a bad one stops the host with one line
-    /// naming the key and the value (exit code 1) rather than with a stack trace.
+    /// What stops the host before it starts, one line each: every bad setting, naming its key and value, and an address
+    /// to listen on that another process holds. Printed instead of a stack trace (exit code 1).
     /// </summary>
-    public static string? Problem(IServiceProvider services)
+    public static IReadOnlyList<string> Problems(IServiceCollection services, IConfiguration configuration) =>
+        [.. SettingSections.ProblemsOf(services).Select(problem => $"Configuration error: {problem}"), .. AddressesInUse(configuration)];
+
+    /// <summary>The answer when the server could not listen after all (another process took the port meanwhile).</summary>
+    public static string AddressInUse(string address) =>
+        $"Cannot listen on {address}: the address is already in use. Stop what holds it, or set ASPNETCORE_URLS to another address " +
+        "(ASPNETCORE_URLS=http://127.0.0.1:5081 scripts/run.sh).";
+
+    // Looked at before anything starts, so that a port in use is one line rather than a started host's logs and a stack trace.
+    private static IEnumerable<string> AddressesInUse(IConfiguration configuration)
     {
-        try
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            services.GetService<IStartupValidator>()?.Validate();
-            return null;
-        }
-        catch (OptionsValidationException e)
-        {
-            return $"Configuration error: {string.Join(" ", e.Failures)}";
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-        {
-            return $"Configuration error: {e.Message}";
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+            {
+                yield return $"Configuration error: {WebHostDefaults.ServerUrlsKey}='{url}': must be an address such as http://127.0.0.1:5080 (ASPNETCORE_URLS).";
+                continue;
+            }
+
+            if (uri.Port == 0 || !IPAddress.TryParse(uri.Host, out var ip) && uri.Host != "localhost")
+            {
+                continue;
+            }
+
+            using var probe = new TcpListener(uri.Host == "localhost" ? IPAddress.Loopback : ip!, uri.Port);
+            var inUse = false;
+            try
+            {
+                probe.Start();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                inUse = true;
+            }
+            finally
+            {
+                probe.Stop();
+            }
+
+            if (inUse)
+            {
+                yield return AddressInUse(url);
+            }
         }
     }
 }
+
+/// <summary>An operator command's settings are bad: the lines say which, as they would stop the host.</summary>
+internal sealed class BadSettingsException(IReadOnlyList<string> problems) : Exception(string.Join(Environment.NewLine, problems));

@@ -10,19 +10,27 @@ if (args is [StandaloneKafkaBroker.Command, .. var brokerArgs])
     return StandaloneKafkaBroker.Run(brokerArgs);
 }
 
-if (args is [QueryModelCommands.Verify or QueryModelCommands.Rebuild, ..])
+try
 {
-    return await QueryModelCommands.RunAsync(args);
-}
+    if (args is [QueryModelCommands.Verify or QueryModelCommands.Rebuild, ..])
+    {
+        return await QueryModelCommands.RunAsync(args);
+    }
 
-if (args is [DeadLetterCommands.Command, ..])
-{
-    return await DeadLetterCommands.RunAsync(args);
-}
+    if (args is [DeadLetterCommands.Command, ..])
+    {
+        return await DeadLetterCommands.RunAsync(args);
+    }
 
-if (args is [TokenCommand.Command, ..])
+    if (args is [TokenCommand.Command, ..])
+    {
+        return await TokenCommand.RunAsync(args);
+    }
+}
+catch (BadSettingsException e)
 {
-    return await TokenCommand.RunAsync(args);
+    await Console.Error.WriteLineAsync(e.Message);
+    return 1;
 }
 
 // Settings may follow as --Key=value; anything else is a mistyped command, which must not start the server.
@@ -35,7 +43,11 @@ if (args is [var unknown, ..] && !unknown.StartsWith('-'))
 // Settings are read from next to the executable, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebConventions.MaxRequestBodyBytes);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = WebConventions.MaxRequestBodyBytes;
+    kestrel.Limits.MaxRequestHeadersTotalSize = WebConventions.MaxRequestHeadersBytes;
+});
 builder.Services.AddApiConventions();
 builder.Services.AddOpenApi(OpenApiConventions.Apply);
 builder.Services.AddBank(builder.Configuration);
@@ -43,13 +55,13 @@ builder.Services.AddBankAuthentication(builder.Configuration);
 builder.Services.AddBankHealthChecks(builder.Configuration);
 builder.Services.AddBankTelemetry(builder.Configuration);
 
-var app = builder.Build();
-
-if (Configuration.Problem(app.Services) is { } problem)
+if (Configuration.Problems(builder.Services, builder.Configuration) is { Count: > 0 } problems)
 {
-    Console.Error.WriteLine(problem);
+    problems.ToList().ForEach(Console.Error.WriteLine);
     return 1;
 }
+
+var app = builder.Build();
 
 app.UseApiConventions();
 app.UseBankAuthentication();
@@ -61,7 +73,18 @@ app.MapBankMetrics();
 app.MapCustomersEndpoints();
 app.MapAccountsEndpoints();
 
-await app.RunAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Another process took the address after it was looked at.
+    Console.Error.WriteLine(Configuration.AddressInUse(string.Join(", ", app.Urls)));
+    return 1;
+}
+
+await app.WaitForShutdownAsync();
 return 0;
 
 /// <summary>The entry point, visible to the API tests' WebApplicationFactory.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Replay;
 using Marten;
 using Npgsql;
@@ -179,7 +180,7 @@ internal static class QueryModelCommands
     private static async Task<int> WithScratchDatabaseAsync(
         string[] settings, IConfiguration configuration, Func<IDocumentStore, QueryModelReplay, Task<int>> use)
     {
-        var liveConnection = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(EventStoreSetup.ConnectionStringName));
+        var liveConnection = new NpgsqlConnectionStringBuilder(SettingSections.Read<DatabaseSettings>(configuration).Postgres);
         var scratchName = $"{liveConnection.Database}_scratch_{Guid.NewGuid():N}"[..Math.Min(63, liveConnection.Database!.Length + 41)];
         await ExecuteOnServerAsync(liveConnection, $"CREATE DATABASE \"{scratchName}\"");
         try
@@ -340,14 +341,26 @@ internal static class QueryModelCommands
             ["Messaging:Transport"] = transport,
         });
         // Operator commands run statements over whole tables: the host's per-statement bound is for requests.
-        var connection = new NpgsqlConnectionStringBuilder(connectionString ?? builder.Configuration.GetConnectionString(EventStoreSetup.ConnectionStringName))
+        var problems = new List<string>();
+        var database = SettingSections.Read<DatabaseSettings>(builder.Configuration, problems);
+        if (problems.Count > 0)
+        {
+            throw new BadSettingsException([.. problems.Select(problem => $"Configuration error: {problem}")]);
+        }
+
+        var connection = new NpgsqlConnectionStringBuilder(connectionString ?? database.Postgres)
         {
             CommandTimeout = (int)OperatorStatementTimeout.TotalSeconds,
         };
-        builder.Configuration[$"ConnectionStrings:{EventStoreSetup.ConnectionStringName}"] = connection.ConnectionString;
+        builder.Configuration[$"{DatabaseSettings.SectionName}:{nameof(DatabaseSettings.Postgres)}"] = connection.ConnectionString;
 
         builder.Services.AddBank(builder.Configuration);
         configure?.Invoke(builder.Services, builder.Configuration);
+        if (Configuration.Problems(builder.Services, builder.Configuration) is { Count: > 0 } bad)
+        {
+            throw new BadSettingsException(bad);
+        }
+
         return builder.Services.BuildServiceProvider();
     }
 

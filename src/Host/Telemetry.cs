@@ -39,8 +39,10 @@ internal static class Telemetry
         return services;
     }
 
-    /// <summary><c>/metrics</c>, in Prometheus text format.</summary>
-    /// <summary><c>/metrics</c>: without a token from loopback (or anywhere, with <c>Auth:AnonymousMetrics</c>), else for operators.</summary>
+    /// <summary>
+    /// <c>/metrics</c>, in Prometheus text format: without a token from loopback (or anywhere, with <c>Auth:AnonymousMetrics</c>),
+    /// else for operators. Never rate-limited, so that scrapes are not starved by other clients.
+    /// </summary>
     public static void MapBankMetrics(this WebApplication app) =>
-        app.MapPrometheusScrapingEndpoint().RequireAuthorization(Authentication.BankAuthentication.MetricsPolicy);
+        app.MapPrometheusScrapingEndpoint().RequireAuthorization(Authentication.BankAuthentication.MetricsPolicy).DisableRateLimiting();
 }

@@ -1,5 +1,6 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.InMemory;
 using Bank.Messaging.Kafka;
@@ -12,23 +13,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging;
 
-/// <summary>How committed events travel from the event store to the modules' consumers.</summary>
-public enum MessagingTransport
-{
-    /// <summary>Over Kafka, one topic per aggregate type, one consumer group per module.</summary>
-    Kafka,
-
-    /// <summary>In memory, one queue per module: no Kafka at all.</summary>
-    InMemory,
-}
-
 public static class MessagingSetup
 {
-    public const string TransportSetting = "Messaging:Transport";
-
     /// <summary>Events per page the relay reads from the event store and publishes with one flush.</summary>
     public const int RelayPageSize = 10000;
 
@@ -54,9 +44,11 @@ public static class MessagingSetup
         services.AddSingleton<RelayStatus>();
         services.AddSingleton<RelayBacklog>();
         services.AddHostedService(provider => provider.GetRequiredService<RelayBacklog>());
-        // Instances that should only serve the API (or only relay) can leave consuming to the others.
-        var consumersEnabled = configuration.GetValue("Messaging:ConsumersEnabled", true);
-        if (configuration.GetValue(TransportSetting, MessagingTransport.Kafka) == MessagingTransport.Kafka)
+        services.AddSettings<MessagingOptions>(configuration);
+        services.AddSettings<RelayOptions>(configuration);
+        var messaging = SettingSections.Read<MessagingOptions>(configuration);
+        var consumersEnabled = messaging.ConsumersEnabled;
+        if (messaging.Transport == MessagingTransport.Kafka)
         {
             services.AddKafkaTransport(configuration, consumersEnabled);
         }
@@ -67,7 +59,7 @@ public static class MessagingSetup
 
         // Every append notifies, whichever instance relays (RelayWakeup listens).
         services.AddSingleton(provider => new AppendNotifier(
-            configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!, provider.GetRequiredService<ILogger<AppendNotifier>>()));
+            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!, provider.GetRequiredService<ILogger<AppendNotifier>>()));
         services.AddHostedService(provider => provider.GetRequiredService<AppendNotifier>());
         services.ConfigureMarten((provider, options) => options.Listeners.Add(new NotifyRelayOnAppend(provider.GetRequiredService<AppendNotifier>())));
         services.ConfigureMarten(options =>
@@ -77,13 +69,12 @@ public static class MessagingSetup
             options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(20);
         });
 
-        // Instances that should only serve the API can leave relaying to the others.
-        if (configuration.GetValue("Relay:Enabled", true))
+        if (SettingSections.Read<RelayOptions>(configuration).Enabled)
         {
             // The relay hears of new events at once instead of polling every second, yet coalesced: Marten's own
             // UseListenNotifyForEventAppends would wake it for every single append.
             services.AddSingleton(provider => new RelayWakeup(
-                configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!,
+                provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!,
                 provider.GetRequiredService<ILogger<RelayWakeup>>(),
                 TimeProvider.System));
             services.ConfigureMarten((provider, options) => options.Projections.Wakeup = provider.GetRequiredService<RelayWakeup>());

@@ -43,8 +43,18 @@ public sealed class AnonymousAccessTests : IAsyncLifetime
         }
 
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 3)], statuses);
-        await refused!.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        var problem = await refused!.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", problem.GetProperty("type").GetString());
         Assert.True(refused!.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        // Probes and scrapes from the same address are never starved by the limit.
+        using var anonymous = host.CreateClient().As(null);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/metrics")).StatusCode);
+        }
+
         using var operatorClient = host.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync("/customers")).StatusCode);
     }
@@ -84,25 +94,37 @@ public sealed class AnonymousAccessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Token_sh_exits_2_with_its_usage_on_bad_arguments()
+    public async Task Token_sh_exits_2_saying_what_is_wrong_and_its_usage_on_bad_arguments()
     {
         var (exitCode, output) = await HostProcess.RunScriptAsync("token.sh", Settings(), "--customer", "not-a-guid");
 
         Assert.Equal(2, exitCode);
-        Assert.StartsWith("Usage: Bank.Host token", output.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("--customer needs the customer's id, a GUID; 'not-a-guid' is not one. Usage: Bank.Host token", output.Trim(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("token")]
-    [InlineData("token --customer not-a-guid")]
-    [InlineData("token --operator --lifetime 8")]
-    [InlineData("token --operator --customer 6f9619ff-8b86-d011-b42d-00c04fc964ff")]
-    public async Task The_token_command_exits_2_with_its_usage_on_bad_arguments(string command)
+    [InlineData("token", "Give --operator or --customer CUSTOMER_ID.")]
+    [InlineData("token --customer not-a-guid", "--customer needs the customer's id, a GUID; 'not-a-guid' is not one.")]
+    [InlineData("token --operator --lifetime 8", "--lifetime needs a whole number of hours, minutes or seconds (8h, 30m, 90s), at most 366 days (8784h); '8' is not one.")]
+    [InlineData("token --operator --lifetime 2d", "--lifetime needs a whole number of hours, minutes or seconds (8h, 30m, 90s), at most 366 days (8784h); '2d' is not one.")]
+    [InlineData("token --operator --lifetime 100000h", "--lifetime needs a whole number of hours, minutes or seconds (8h, 30m, 90s), at most 366 days (8784h); '100000h' is not one.")]
+    [InlineData("token --operator --customer 6f9619ff-8b86-d011-b42d-00c04fc964ff", "Give either --operator or --customer, once.")]
+    public async Task The_token_command_exits_2_saying_what_is_wrong_and_its_usage_on_bad_arguments(string command, string problem)
     {
         var (exitCode, output) = await HostProcess.RunCommandAsync(Settings(), command.Split(' '));
 
         Assert.Equal(2, exitCode);
-        Assert.StartsWith("Usage: Bank.Host token", output.Trim(), StringComparison.Ordinal);
+        Assert.Equal($"{problem} Usage: Bank.Host token (--operator | --customer CUSTOMER_ID) [--lifetime 8h|30m|90s, at most 8784h] [--Key=value ...]", output.Trim());
+    }
+
+    [Fact]
+    public async Task The_token_command_says_an_operator_token_and_the_clock_skew_its_expiry_allows()
+    {
+        var (exitCode, output) = await HostProcess.RunCommandAsync(Settings(), "token", "--operator", "--lifetime", "1h");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith("An operator token for 'operator', valid until ", output, StringComparison.Ordinal);
+        Assert.Contains("(and up to 30 s after, the clock skew allowed)", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,15 +1,16 @@
+using Bank.BuildingBlocks.Settings;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Weasel.Core;
 
 namespace Bank.BuildingBlocks.EventSourcing;
 
 public static class EventStoreSetup
 {
-    public const string ConnectionStringName = "Postgres";
     public const string SchemaName = "bank";
 
     /// <summary>Registers a module's events under their stable names.</summary>
@@ -25,20 +26,16 @@ public static class EventStoreSetup
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEventStore(
         this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionStringName} is not set (environment variable ConnectionStrings__{ConnectionStringName}).");
-        }
-
+        services.AddSettings<DatabaseSettings>(configuration);
         services.AddSingleton<EventTypeRegistry>();
         services.AddSingleton<IConfigureMarten, StableEventNames>();
 
+        // Built when first needed, from the checked settings: a bad connection string is told before anything starts.
         return services
-            .AddMarten(options =>
+            .AddMarten(provider =>
             {
-                options.Connection(connectionString);
+                var options = new StoreOptions();
+                options.Connection(provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!);
                 options.DatabaseSchemaName = SchemaName;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 // One round trip per append, with versions assigned by the database.
@@ -46,6 +43,7 @@ public static class EventStoreSetup
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 options.Events.MetadataConfig.HeadersEnabled = true;
+                return options;
             })
             .BuildSessionsWith<TracingSessionFactory>()
             .ApplyAllDatabaseChangesOnStartup();

@@ -1,8 +1,11 @@
 using System.Threading.Channels;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bank.BuildingBlocks.QueryModels;
@@ -127,24 +130,17 @@ public sealed class QueryModelAnnouncements : BackgroundService
 
 public static class QueryModelSetup
 {
-    public const string MaxWaitSetting = "QueryModels:MaxWait";
-
-    /// <summary>Queries that wait for their own writes (<c>QueryModels:MaxWait</c>, 5 s by default).</summary>
+    /// <summary>Queries that wait for their own writes (<see cref="QueryModelOptions.MaxWait"/>).</summary>
     public static IServiceCollection AddQueryModelWaits(this IServiceCollection services, IConfiguration configuration)
     {
-        var maxWait = configuration.GetValue(MaxWaitSetting, TimeSpan.FromSeconds(5));
-        if (maxWait <= TimeSpan.Zero || maxWait > TimeSpan.FromMinutes(1))
-        {
-            throw new InvalidOperationException($"{MaxWaitSetting} '{maxWait}' must be more than 0 and at most 00:01:00.");
-        }
-
-        services.AddSingleton(new QueryModelWaits(maxWait));
+        services.AddSettings<QueryModelOptions>(configuration);
+        services.AddSingleton(provider => new QueryModelWaits(provider.GetRequiredService<IOptions<QueryModelOptions>>().Value.MaxWait));
         services.AddSingleton(provider => new QueryModelAnnouncements(
-            configuration.GetConnectionString(EventSourcing.EventStoreSetup.ConnectionStringName)!,
+            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!,
             provider.GetRequiredService<ILogger<QueryModelAnnouncements>>()));
         services.AddHostedService(provider => provider.GetRequiredService<QueryModelAnnouncements>());
         services.AddHostedService(provider => new QueryModelChanges(
-            configuration.GetConnectionString(EventSourcing.EventStoreSetup.ConnectionStringName)!,
+            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!,
             provider.GetRequiredService<QueryModelWaits>(),
             provider.GetRequiredService<ILogger<QueryModelChanges>>()));
         return services;

@@ -1,9 +1,11 @@
+using Bank.BuildingBlocks.Settings;
+
 namespace Bank.Host.Authentication;
 
 /// <summary>The <c>Auth</c> settings: who issues the tokens the API accepts, and what anonymous callers may do.</summary>
-internal sealed class AuthOptions
+internal sealed class AuthOptions : ISettings<AuthOptions>
 {
-    public const string Section = "Auth";
+    public static string SectionName => "Auth";
 
     /// <summary>An OpenID Connect issuer (its discovery document signs the tokens); unset: tokens signed with the local key.</summary>
     public string? Authority { get; set; }
@@ -28,4 +30,28 @@ internal sealed class AuthOptions
 
     /// <summary>Whether <c>/metrics</c> answers without a token from any address; otherwise from loopback only (or to an operator).</summary>
     public bool AnonymousMetrics { get; set; }
+
+    public IEnumerable<string> Problems()
+    {
+        if (AnonymousRequestsPerMinute <= 0)
+        {
+            yield return SettingSections.Problem(SectionName, nameof(AnonymousRequestsPerMinute), AnonymousRequestsPerMinute, "must be a positive number of requests.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Audience))
+        {
+            yield return SettingSections.Problem(SectionName, nameof(Audience), Audience, "must name the audience tokens are issued for.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(SigningKey) && !(Convert.TryFromBase64String(SigningKey, new byte[SigningKey.Length], out var length) && length >= 32))
+        {
+            // A secret: its value is not repeated.
+            yield return SettingSections.Problem(SectionName, nameof(SigningKey), null, "must be base64 of at least 32 bytes (openssl rand -base64 32).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Authority) && !Uri.TryCreate(Authority, UriKind.Absolute, out _))
+        {
+            yield return SettingSections.Problem(SectionName, nameof(Authority), Authority, "must be the issuer's absolute URL, such as https://login.example.com/realms/bank.");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Bank.BuildingBlocks.Settings;
 using Bank.BuildingBlocks.Web.Access;
 using Marten;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -17,16 +18,13 @@ internal static class BankAuthentication
 {
     public const string MetricsPolicy = "MetricsReaders";
 
+    /// <summary>How long past its expiry a token is still accepted: room for the issuer's clock and the host's to differ.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     public static IServiceCollection AddBankAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section))
-            .Validate(auth => auth.AnonymousRequestsPerMinute > 0, "Auth:AnonymousRequestsPerMinute must be a positive number of requests.")
-            .Validate(auth => !string.IsNullOrWhiteSpace(auth.Audience), "Auth:Audience must name the audience tokens are issued for.")
-            .Validate(
-                auth => string.IsNullOrWhiteSpace(auth.SigningKey) || (Convert.TryFromBase64String(auth.SigningKey, new byte[auth.SigningKey.Length], out var length) && length >= 32),
-                "Auth:SigningKey must be base64 of at least 32 bytes (openssl rand -base64 32).")
-            .ValidateOnStart();
-        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        services.AddSettings<AuthOptions>(configuration);
+        var auth = SettingSections.Read<AuthOptions>(configuration);
 
         services.AddSingleton<LocalSigningKey>();
         services.ConfigureMarten(LocalSigningKey.Register);
@@ -37,7 +35,7 @@ internal static class BankAuthentication
             jwt.Audience = auth.Audience;
             jwt.TokenValidationParameters.RoleClaimType = auth.RoleClaim;
             jwt.TokenValidationParameters.NameClaimType = BankAccess.SubjectClaim;
-            jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+            jwt.TokenValidationParameters.ClockSkew = ClockSkew;
             if (!string.IsNullOrWhiteSpace(auth.Authority))
             {
                 jwt.Authority = auth.Authority;

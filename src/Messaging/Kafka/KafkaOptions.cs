@@ -1,9 +1,12 @@
+using System.Globalization;
+using Bank.BuildingBlocks.Settings;
+
 namespace Bank.Messaging.Kafka;
 
 /// <summary>The <c>Kafka</c> configuration section.</summary>
-public sealed class KafkaOptions
+public sealed class KafkaOptions : ISettings<KafkaOptions>
 {
-    public const string SectionName = "Kafka";
+    public static string SectionName => "Kafka";
 
     /// <summary>The cluster to use; empty starts the embedded, memory-only broker.</summary>
     public string? BootstrapServers { get; set; }
@@ -45,4 +48,28 @@ public sealed class KafkaOptions
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(BootstrapServers);
 
     public string TopicFor(string aggregateType) => TopicPrefix + aggregateType;
+
+    public IEnumerable<string> Problems()
+    {
+        if (Partitions <= 0)
+        {
+            yield return SettingSections.Problem(SectionName, nameof(Partitions), Partitions, "must be a positive number.");
+        }
+
+        if (ReplicationFactor <= 0)
+        {
+            yield return SettingSections.Problem(SectionName, nameof(ReplicationFactor), ReplicationFactor, "must be a positive number.");
+        }
+
+        if (string.IsNullOrWhiteSpace(TopicPrefix))
+        {
+            yield return SettingSections.Problem(SectionName, nameof(TopicPrefix), TopicPrefix, "must not be empty.");
+        }
+
+        if (IdleLookInterval <= TimeSpan.Zero)
+        {
+            yield return SettingSections.Problem(
+                SectionName, nameof(IdleLookInterval), IdleLookInterval.ToString("c", CultureInfo.InvariantCulture), "must be more than 0.");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Relay;
 using Marten;
@@ -17,17 +18,14 @@ internal static class KafkaSetup
     /// <summary>The relay's producer, the topics, the check for a broker that lost its contents, and one consumer group per module.</summary>
     public static void AddKafkaTransport(this IServiceCollection services, IConfiguration configuration, bool consumersEnabled)
     {
-        services.AddOptions<KafkaOptions>()
-            .Bind(configuration.GetSection(KafkaOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidation>();
+        services.AddSettings<KafkaOptions>(configuration);
         services.ConfigureMarten(options =>
         {
             options.Schema.For<ConsumerPosition>().DatabaseSchemaName(EventStoreSetup.SchemaName);
             options.Schema.For<ParkedMessage>().DatabaseSchemaName(EventStoreSetup.SchemaName);
         });
         services.AddSingleton<ParkedMessages>();
-        services.AddSingleton(_ => new EventStoreCheck(configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!));
+        services.AddSingleton(provider => new EventStoreCheck(provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!));
         services.AddSingleton(provider => new DeadLetters(
             provider.GetRequiredService<ParkedMessages>(),
             provider.GetRequiredService<EventStoreCheck>(),
@@ -58,36 +56,11 @@ internal static class KafkaSetup
         }
 
         services.AddSingleton(provider => new AppendSignal(
-            configuration.GetConnectionString(EventStoreSetup.ConnectionStringName)!, provider.GetRequiredService<ILogger<AppendSignal>>()));
+            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!, provider.GetRequiredService<ILogger<AppendSignal>>()));
         services.AddHostedService(provider => provider.GetRequiredService<AppendSignal>());
         foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
         {
             services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<KafkaModuleConsumer>(provider, module));
-        }
-    }
-
-    /// <summary>Each bad setting named with its value.</summary>
-    private sealed class KafkaOptionsValidation : IValidateOptions<KafkaOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, KafkaOptions options)
-        {
-            var failures = new List<string>();
-            if (options.Partitions <= 0)
-            {
-                failures.Add($"{KafkaOptions.SectionName}:Partitions={options.Partitions}: must be positive.");
-            }
-
-            if (options.ReplicationFactor <= 0)
-            {
-                failures.Add($"{KafkaOptions.SectionName}:ReplicationFactor={options.ReplicationFactor}: must be positive.");
-            }
-
-            if (string.IsNullOrWhiteSpace(options.TopicPrefix))
-            {
-                failures.Add($"{KafkaOptions.SectionName}:TopicPrefix must not be empty.");
-            }
-
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 

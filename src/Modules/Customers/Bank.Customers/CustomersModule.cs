@@ -1,7 +1,7 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.QueryModels;
+using Bank.BuildingBlocks.Settings;
 using Bank.Customers.Contracts;
 using Bank.Customers.CreateCustomer;
 using Bank.Customers.Domain;
@@ -13,6 +13,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Bank.Customers;
 
@@ -38,13 +39,8 @@ public static class CustomersModule
         });
         services.AddScoped<ICustomerDirectory, CustomerDirectory>();
 
-        var reporting = configuration["Customers:ReportingCurrency"] ?? "EUR";
-        if (!Currencies.TryParse(reporting, out var reportingCurrency))
-        {
-            throw new InvalidOperationException($"Customers:ReportingCurrency '{reporting}' is not one of {Currencies.Names}.");
-        }
-
-        services.AddSingleton(new ReportingCurrency(reportingCurrency));
+        services.AddSettings<CustomersOptions>(configuration);
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<CustomersOptions>>().Value.Reporting);
         return services;
     }
 

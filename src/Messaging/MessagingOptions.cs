@@ -1,0 +1,37 @@
+using Bank.BuildingBlocks.Settings;
+
+namespace Bank.Messaging;
+
+/// <summary>How committed events travel from the event store to the modules' consumers.</summary>
+public enum MessagingTransport
+{
+    /// <summary>Over Kafka, one topic per aggregate type, one consumer group per module.</summary>
+    Kafka,
+
+    /// <summary>In memory, one queue per module: no Kafka at all.</summary>
+    InMemory,
+}
+
+/// <summary>The <c>Messaging</c> settings.</summary>
+public sealed class MessagingOptions : ISettings<MessagingOptions>
+{
+    public static string SectionName => "Messaging";
+
+    public MessagingTransport Transport { get; set; } = MessagingTransport.Kafka;
+
+    /// <summary>Whether this instance consumes; instances that only serve the API (or only relay) leave it to the others.</summary>
+    public bool ConsumersEnabled { get; set; } = true;
+
+    public IEnumerable<string> Problems() => [];
+}
+
+/// <summary>The <c>Relay</c> settings.</summary>
+public sealed class RelayOptions : ISettings<RelayOptions>
+{
+    public static string SectionName => "Relay";
+
+    /// <summary>Whether this instance may relay (one instance at a time does); instances that only serve the API leave it to the others.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public IEnumerable<string> Problems() => [];
+}
