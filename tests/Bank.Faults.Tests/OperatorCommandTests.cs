@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Bank.Testing;
 using Xunit;
@@ -93,15 +94,15 @@ public sealed class OperatorCommandTests : FaultFixture
     }
 
     [Fact]
-    public async Task Readers_never_see_a_missing_or_older_document_while_rebuild_runs_and_orphans_are_removed()
+    public async Task Readers_never_see_a_missing_or_older_document_while_rebuild_runs_under_writes_and_orphans_are_removed()
     {
         await using var host = await HostProcess.StartAsync(Settings);
         using var client = host.CreateClient();
-        var versions = new Dictionary<Guid, long>();
+        var customer = await client.CreateCustomerAsync();
+        var accounts = new List<Guid>();
         for (var i = 0; i < 20; i++)
         {
-            var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m + i);
-            versions[account] = 2;
+            accounts.Add(await client.OpenAccountAsync("EUR", initialDeposit: 10m + i, customerId: customer));
         }
 
         var (convergedExit, convergedOutput) = await ConvergeAndVerifyAsync();
@@ -110,43 +111,80 @@ public sealed class OperatorCommandTests : FaultFixture
         await Database.ScalarAsync<int>(
             $"WITH copied AS (INSERT INTO accounts.mt_doc_accountview (id, data, mt_last_modified, mt_dotnet_type, mt_version) " +
             $"SELECT '{orphan}', jsonb_set(data, '{{id}}', '\"{orphan}\"'), mt_last_modified, mt_dotnet_type, mt_version " +
-            $"FROM accounts.mt_doc_accountview WHERE id = '{versions.Keys.First()}' RETURNING 1) SELECT count(*)::int FROM copied");
+            $"FROM accounts.mt_doc_accountview WHERE id = '{accounts[0]}' RETURNING 1) SELECT count(*)::int FROM copied");
         var orphanRows = $"SELECT count(*)::int FROM accounts.mt_doc_accountview WHERE id = '{orphan}'";
         Assert.Equal(1, await Database.ScalarAsync<int>(orphanRows));
 
+        // Commands keep coming, and readers of all three models check that nothing they saw goes missing or back.
         using var stop = new CancellationTokenSource();
-        var seen = new List<string>();
+        var writes = 0;
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var deposit = await client.PostJsonAsync($"/accounts/{accounts[i % accounts.Count]}/deposits", new { amount = 1m, currency = "EUR" });
+                Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
+                Interlocked.Increment(ref writes);
+            }
+        });
+        var seen = new ConcurrentQueue<string>();
         var reads = 0;
         var reader = Task.Run(async () =>
         {
+            var versions = accounts.ToDictionary(a => a, _ => 2L);
+            var statementLines = accounts.ToDictionary(a => a, _ => 1L);
+            var (held, total) = (accounts.Count, 0m);
             while (!stop.IsCancellationRequested)
             {
-                foreach (var (account, version) in versions)
+                foreach (var account in accounts)
                 {
-                    var response = await client.GetAsync($"/accounts/{account}");
-                    reads++;
-                    if (response.StatusCode != HttpStatusCode.OK)
+                    var details = await client.GetAsync($"/accounts/{account}");
+                    var statement = await client.GetAsync($"/accounts/{account}/transactions?pageSize=200");
+                    Interlocked.Add(ref reads, 2);
+                    if (details.StatusCode != HttpStatusCode.OK || statement.StatusCode != HttpStatusCode.OK)
                     {
-                        seen.Add($"{account}: {(int)response.StatusCode}");
+                        seen.Enqueue($"{account}: {(int)details.StatusCode}, statement {(int)statement.StatusCode}");
+                        continue;
                     }
-                    else if ((await response.JsonAsync()).GetProperty("version").GetInt64() < version)
+
+                    var version = (await details.JsonAsync()).GetProperty("version").GetInt64();
+                    if (version < versions[account])
                     {
-                        seen.Add($"{account}: older than version {version}");
+                        seen.Enqueue($"{account}: version {version} after {versions[account]}");
                     }
+
+                    versions[account] = Math.Max(version, versions[account]);
+                    var lines = (await statement.JsonAsync()).GetProperty("items").EnumerateArray().Select(line => line.GetProperty("version").GetInt64()).ToList();
+                    if (lines.Count < statementLines[account] || !lines.Order().SequenceEqual(Enumerable.Range(2, lines.Count).Select(v => (long)v)))
+                    {
+                        seen.Enqueue($"{account}: statement versions {string.Join(",", lines.Order())} after {statementLines[account]} line(s)");
+                    }
+
+                    statementLines[account] = Math.Max(lines.Count, statementLines[account]);
                 }
+
+                var shown = await client.GetShownAsync($"/customers/{customer}");
+                Interlocked.Increment(ref reads);
+                var (nowHeld, nowTotal) = (shown.GetProperty("accounts").GetArrayLength(), shown.GetProperty("totalBalance").GetProperty("amount").GetDecimal());
+                if (nowHeld < held || nowTotal < total)
+                {
+                    seen.Enqueue($"customer: {nowHeld} account(s) holding {nowTotal} after {held} holding {total}");
+                }
+
+                (held, total) = (Math.Max(held, nowHeld), Math.Max(total, nowTotal));
             }
         });
 
         var (rebuildExit, rebuildOutput) = await HostProcess.RunCommandAsync(Settings, "rebuild");
         await stop.CancelAsync();
-        await reader;
+        await Task.WhenAll(reader, writer);
 
         Assert.True(rebuildExit == 0, rebuildOutput);
-        Assert.True(reads > versions.Count, $"Only {reads} reads happened during the rebuild.");
-        Assert.True(seen.Count == 0, $"During the rebuild readers saw: {string.Join("; ", seen.Take(10))}");
+        Assert.True(reads > 3 * accounts.Count && writes > accounts.Count, $"Only {reads} reads and {writes} writes happened during the rebuild.");
+        Assert.True(seen.IsEmpty, $"During the rebuild readers saw: {string.Join("; ", seen.Take(10))}");
         Assert.Contains("1 removed", rebuildOutput, StringComparison.Ordinal);
         Assert.Equal(0, await Database.ScalarAsync<int>(orphanRows));
-        var (verifyExit, verifyOutput) = await HostProcess.RunCommandAsync(Settings, "verify");
+        var (verifyExit, verifyOutput) = await ConvergeAndVerifyAsync();
         Assert.True(verifyExit == 0, verifyOutput);
     }
 

@@ -15,13 +15,27 @@ namespace Bank.Faults.Tests;
 /// </summary>
 public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixture
 {
-    private static readonly TimeSpan Takeover = TimeSpan.FromSeconds(15);
-
-    [Fact]
-    public async Task A_killed_instance_s_partitions_are_consumed_by_the_survivor_within_15_seconds()
+    /// <summary>
+    /// With the 2 s session the host uses for its own embedded broker, and with the 6 s session it uses for any other
+    /// cluster (the shortest a Kafka broker accepts by default), against a standalone embedded broker. That broker also
+    /// waits a session less one second in each round of a rebalance, which a real cluster does not.
+    /// </summary>
+    [Theory]
+    [InlineData(2000, 15)]
+    [InlineData(6000, 20)]
+    public async Task A_killed_instance_s_partitions_are_consumed_by_the_survivor_within_seconds(int sessionTimeoutMs, int promisedSeconds)
     {
-        await using var victim = await HostProcess.StartAsync(Settings);
-        await using var survivor = await HostProcess.StartAsync(Settings);
+        var takeover = TimeSpan.FromSeconds(promisedSeconds);
+        var settings = Settings;
+        if (sessionTimeoutMs == 6000)
+        {
+            // The host's own defaults for a cluster it did not start.
+            settings.Remove("Kafka:Consumer:session.timeout.ms");
+            settings.Remove("Kafka:Consumer:heartbeat.interval.ms");
+        }
+
+        await using var victim = await HostProcess.StartAsync(settings);
+        await using var survivor = await HostProcess.StartAsync(settings);
         var accounts = await OpenAccountsAsync(survivor, 12);
         await BothConsumeAsync(victim, survivor);
 
@@ -39,7 +53,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             await Eventually.ReturnsAsync(() => EventsNotInQueryModelsAsync(), behind => behind == 0, TimeSpan.FromSeconds(120));
             var converged = sinceKill.Elapsed;
             output.WriteLine($"Query models equal the store {converged.TotalSeconds:0.0} s after the kill; {load.Acknowledged.Count} deposits acknowledged.");
-            Assert.True(converged <= Takeover, $"The survivor's query models caught up {converged.TotalSeconds:0.0} s after the kill; the promise is {Takeover.TotalSeconds} s.");
+            Assert.True(converged <= takeover, $"The survivor's query models caught up {converged.TotalSeconds:0.0} s after the kill; the promise is {takeover.TotalSeconds} s.");
 
             // While the dead member's partitions waited, /health said so and the lag metric showed them.
             await seen.StopAsync();

@@ -25,6 +25,9 @@ public sealed class Recorder
     /// <summary>Deposits of this amount block their consumer until the host stops.</summary>
     public decimal? BlockOnAmount { get; set; }
 
+    /// <summary>Deposits of this amount take this long in their consumer.</summary>
+    public (decimal Amount, TimeSpan Delay)? SlowOnAmount { get; set; }
+
     /// <summary>Whether module beta fails on deposits of 13 (the test fixes the failure by turning it off).</summary>
     public bool UnluckyThirteen { get; set; } = true;
 
@@ -42,6 +45,11 @@ public sealed class AlphaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
         if (context.Message.Amount == recorder.BlockOnAmount)
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
+        if (recorder.SlowOnAmount is { } slow && context.Message.Amount == slow.Amount)
+        {
+            await Task.Delay(slow.Delay, context.CancellationToken);
         }
 
         recorder.Handled.Enqueue(("alpha", context.Message.AccountId.ToString("D"), version, context.GetMessageSource()));

@@ -204,8 +204,12 @@ public sealed class EventRelayTests : IAsyncLifetime
         }
 
         await using var second = await BankHost.StartAsync(_database, new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = emptyBroker.BootstrapServers });
-        // Nothing to wait for but time: long enough for the second instance's broker-loss watch (every 5 s) to have looked.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // The second instance's broker-loss watch has looked (every 5 s) once its /health says who holds the relay.
+        var secondClient = second.CreateApiClient();
+        await Eventually.ReturnsAsync(
+            async () => (await (await secondClient.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("kafka").GetProperty("description").GetString(),
+            description => description?.Contains("Another instance holds the relay", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(30));
 
         var after = await client.OpenAccountAsync("EUR");
         var deposited = await (await client.PostJsonAsync($"/accounts/{after}/deposits", new { amount = 3m, currency = "EUR" })).JsonAsync();

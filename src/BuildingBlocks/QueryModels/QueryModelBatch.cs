@@ -30,8 +30,15 @@ public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncement
     /// <summary>The streams whose events the batch carries; their views are loaded together.</summary>
     internal void Expect(IEnumerable<Guid> streamIds) => _expected.UnionWith(streamIds);
 
+    /// <summary>Whether the event begun last moved a view; a duplicate or an older event moves none.</summary>
+    internal bool EventMovedAView { get; private set; }
+
     /// <summary>Starts an event: what its consumers change from here on can be taken back with <see cref="UndoEvent"/>.</summary>
-    internal void BeginEvent() => _undo.Clear();
+    internal void BeginEvent()
+    {
+        _undo.Clear();
+        EventMovedAView = false;
+    }
 
     /// <summary>
     /// Takes back every change of the event begun last: when one of its consumers fails for good, none of the module's
@@ -135,6 +142,7 @@ public sealed class QueryModelBatch(IDocumentStore store, QueryModelAnnouncement
         var previous = held.Current;
         _undo.Add(() => held.Current = previous);
         held.Current = next;
+        EventMovedAView = true;
     }
 
     /// <summary>Writes every view changed since the last save, in one transaction; nothing when none changed.</summary>

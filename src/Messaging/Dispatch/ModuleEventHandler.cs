@@ -82,6 +82,7 @@ internal sealed class ModuleEventHandler
         var queryModels = scope.ServiceProvider.GetRequiredService<QueryModelBatch>();
         queryModels.Expect(events.Select(e => e.StreamId));
         var waiting = new HashSet<Guid>();
+        var moved = new List<ReceivedEvent>(events.Count);
         try
         {
             foreach (var e in events)
@@ -90,6 +91,10 @@ internal sealed class ModuleEventHandler
                 if (outcome != Outcome.Handled)
                 {
                     waiting.Add(e.StreamId);
+                }
+                else if (queryModels.EventMovedAView)
+                {
+                    moved.Add(e);
                 }
 
                 if (outcome != Outcome.Failed)
@@ -105,8 +110,9 @@ internal sealed class ModuleEventHandler
         }
 
         await queryModels.SaveAsync(CancellationToken.None);
+        // Lag is what readers wait for: events sent again that moved nothing (after a broker loss, say) are not counted.
         var written = DateTimeOffset.UtcNow;
-        foreach (var e in finished.Where(e => Consumes(e.Type.ClrType)))
+        foreach (var e in moved)
         {
             _metrics.QueryModelsWritten(Module, written - e.Metadata.Timestamp);
         }
@@ -124,6 +130,7 @@ internal sealed class ModuleEventHandler
     private async Task<Outcome> TryHandleAsync(
         IServiceScope scope, QueryModelBatch queryModels, ReceivedEvent e, SetAside setAside, CancellationToken cancellationToken)
     {
+        queryModels.BeginEvent();
         if (!_messageUrns.TryGetValue(e.Type.ClrType, out var urn))
         {
             return Outcome.Handled;
@@ -137,7 +144,6 @@ internal sealed class ModuleEventHandler
         };
         using var span = MessagingTelemetry.StartSpan($"{Module} consume {e.Type.Name}", ActivityKind.Consumer, e.TraceParent);
         span?.SetTag("bank.module", Module).SetTag("bank.stream_id", e.StreamId).SetTag("bank.stream_version", e.Metadata.StreamVersion);
-        queryModels.BeginEvent();
         try
         {
             // MassTransit runs the consumers in the service scope found among the payloads instead of creating one.

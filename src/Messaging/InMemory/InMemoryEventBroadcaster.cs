@@ -19,7 +19,7 @@ internal sealed class InMemoryEventBroadcaster(ModuleEventHandlers handlers) : I
 
     public ChannelReader<ReceivedEvent> QueueOf(string module) => _queues[module].Reader;
 
-    public Task PublishAsync(IReadOnlyList<BroadcastEvent> page, CancellationToken cancellationToken)
+    public Task<IReadOnlyCollection<object>> PublishAsync(IReadOnlyList<BroadcastEvent> page, CancellationToken cancellationToken)
     {
         foreach (var e in page)
         {
@@ -33,6 +33,6 @@ internal sealed class InMemoryEventBroadcaster(ModuleEventHandlers handlers) : I
             }
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult<IReadOnlyCollection<object>>([]);
     }
 }

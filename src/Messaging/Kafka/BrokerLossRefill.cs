@@ -2,18 +2,22 @@ using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
 using Bank.Messaging.Relay;
+using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Bank.Messaging.Kafka;
 
 /// <summary>
-/// Notices a broker that lost its contents (its topics hold nothing although events were relayed, or they
-/// shrank) and publishes again, from the event store, every event after the lowest position any consumer group
-/// has finished (<see cref="ConsumerPosition"/>) up to what was relayed. Runs inside the relay's pass, so only
-/// the instance that holds the relay's leadership decides, and the refill comes before anything newer.
+/// Notices a broker that lost its contents (its topics hold nothing although events were relayed, or they shrank) and
+/// publishes again, from the event store, what some consumer group has not finished: on each partition, the events after
+/// the lowest position any group finished there (<see cref="ConsumerPosition"/>), where that is below the last event
+/// relayed to it (<see cref="RelayedPartition"/>). After a clean stop with every group caught up that is nothing, and after
+/// a crash the unfinished tail: never the history. Runs inside the relay's pass, so only the instance that holds the
+/// relay's leadership decides, and the refill comes before anything newer.
 /// </summary>
 internal sealed class BrokerLossRefill(
     KafkaCluster cluster,
@@ -23,6 +27,8 @@ internal sealed class BrokerLossRefill(
     IEventBroadcaster broadcaster,
     ConsumerGroupState kafka,
     RelayedOffsets offsets,
+    RelayStatus status,
+    MessagingMetrics metrics,
     ILogger<BrokerLossRefill> logger) : IBrokerLossRefill, IDisposable
 {
     private const int PageSize = 10000;
@@ -64,12 +70,7 @@ internal sealed class BrokerLossRefill(
             : sizes!.Any(size => _lastSizes.TryGetValue(size.Key, out var last) && size.Value < last));
         if (lost)
         {
-            var after = await LowestFinishedPositionAsync(session, cancellationToken);
-            logger.LogWarning(
-                "Kafka lost messages relayed up to position {Relayed} (a memory-only broker restarted?); relaying again after position {Position}",
-                relayedUpTo,
-                after);
-            await RelayAgainAsync(session, after, relayedUpTo, cancellationToken);
+            await RefillAsync(session, relayedUpTo, cancellationToken);
             offsets.Refilled();
             sizes = await Task.Run(TopicSizes, cancellationToken) ?? sizes;
         }
@@ -80,23 +81,66 @@ internal sealed class BrokerLossRefill(
         }
     }
 
-    private async Task RelayAgainAsync(IQuerySession session, long after, long upTo, CancellationToken cancellationToken)
+    private async Task RefillAsync(IQuerySession session, long relayedUpTo, CancellationToken cancellationToken)
     {
-        await foreach (var page in StoredEvents.PagesAsync(session, after, upTo, PageSize, types: null, cancellationToken))
+        var partitionCounts = await Task.Run(PartitionCounts, cancellationToken);
+        var unfinished = await UnfinishedAsync(session, relayedUpTo, partitionCounts, cancellationToken);
+        if (unfinished.Count == 0)
         {
-            await broadcaster.PublishAsync(page.Select(e => BroadcastEvent.From(e, eventTypes)).OfType<BroadcastEvent>().ToList(), cancellationToken);
+            logger.LogWarning(
+                "Kafka lost messages relayed up to position {Relayed} (a memory-only broker restarted?); every consumer group had " +
+                "finished them: nothing to send again",
+                relayedUpTo);
+            return;
         }
+
+        logger.LogWarning(
+            "Kafka lost messages relayed up to position {Relayed} (a memory-only broker restarted?); sending again what consumer " +
+            "groups had not finished on {Partitions}",
+            relayedUpTo,
+            string.Join(", ", unfinished.Select(p => $"{p.Key.Topic}[{p.Key.Partition}] after position {p.Value}")));
+        var sent = 0L;
+        status.Refilling(sent);
+        try
+        {
+            var topics = unfinished.Keys.Select(p => p.Topic).ToHashSet(StringComparer.Ordinal);
+            var types = eventTypes.All.Where(t => topics.Contains(options.Value.TopicFor(t.AggregateType))).Select(t => t.ClrType).ToArray();
+            await foreach (var page in StoredEvents.PagesAsync(session, unfinished.Values.Min(), relayedUpTo, PageSize, types, cancellationToken))
+            {
+                var again = page
+                    .Select(e => BroadcastEvent.From(e, eventTypes))
+                    .OfType<BroadcastEvent>()
+                    .Where(e =>
+                    {
+                        var topic = options.Value.TopicFor(e.Type.AggregateType);
+                        var partition = KeyPartitions.PartitionOf(e.StreamId.ToString("D"), partitionCounts[topic]);
+                        return unfinished.TryGetValue((topic, partition), out var after) && e.GlobalPosition > after;
+                    })
+                    .ToList();
+                await broadcaster.PublishAsync(again, cancellationToken);
+                sent += again.Count;
+                metrics.SentAgain(again.Count);
+                status.Refilling(sent);
+            }
+        }
+        finally
+        {
+            status.Refilled();
+        }
+
+        logger.LogInformation("Sent {Count} event(s) again that consumer groups had not finished", sent);
     }
 
     /// <summary>
-    /// Every event a group has not finished lies after the position it finished on that event's partition,
-    /// so the lowest finished position over all groups and partitions is safe. A partition without a record
-    /// counts as nothing finished.
+    /// Each partition some consumer group has not finished, with the lowest position any group finished there. A partition
+    /// without a finished position counts as nothing finished, one without a relayed position as nothing relayed.
     /// </summary>
-    private async Task<long> LowestFinishedPositionAsync(IQuerySession session, CancellationToken cancellationToken)
+    private async Task<Dictionary<(string Topic, int Partition), long>> UnfinishedAsync(
+        IQuerySession session, long relayedUpTo, IReadOnlyDictionary<string, int> partitionCounts, CancellationToken cancellationToken)
     {
         var finished = (await session.Query<ConsumerPosition>().ToListAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.GlobalPosition);
-        var lowest = long.MaxValue;
+        var relayed = await RelayedPositionsAsync(session, relayedUpTo, partitionCounts, cancellationToken);
+        var unfinished = new Dictionary<(string Topic, int Partition), long>();
         foreach (var module in modules.Modules)
         {
             var group = options.Value.GroupOf(module);
@@ -104,16 +148,80 @@ internal sealed class BrokerLossRefill(
                 .Select(t => options.Value.TopicFor(eventTypes.Get(t).AggregateType)).Distinct();
             foreach (var topic in topics)
             {
-                var partitions = _admin.Value.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
-                foreach (var partition in partitions)
+                for (var partition = 0; partition < partitionCounts[topic]; partition++)
                 {
-                    lowest = Math.Min(lowest, finished.GetValueOrDefault(ConsumerPosition.IdOf(group, topic, partition.PartitionId)));
+                    var done = finished.GetValueOrDefault(ConsumerPosition.IdOf(group, topic, partition));
+                    if (done < relayed.GetValueOrDefault((topic, partition)))
+                    {
+                        unfinished[(topic, partition)] = Math.Min(unfinished.GetValueOrDefault((topic, partition), long.MaxValue), done);
+                    }
                 }
             }
         }
 
-        return lowest == long.MaxValue ? 0 : lowest;
+        return unfinished;
     }
+
+    /// <summary>
+    /// Where each partition's last relayed event is. The relay records it with every page; a store relayed to before it
+    /// did has the records completed once, from the events themselves.
+    /// </summary>
+    private async Task<Dictionary<(string Topic, int Partition), long>> RelayedPositionsAsync(
+        IQuerySession session, long relayedUpTo, IReadOnlyDictionary<string, int> partitionCounts, CancellationToken cancellationToken)
+    {
+        var records = await session.Query<RelayedPartition>().ToListAsync(cancellationToken);
+        var positions = records.Where(r => r.Id != RelayedPartition.CompleteId).ToDictionary(r => (r.Topic, r.Partition), r => r.GlobalPosition);
+        if (records.Any(r => r.Id == RelayedPartition.CompleteId))
+        {
+            return positions;
+        }
+
+        logger.LogInformation("Reading once from the event store where each partition's last event is, up to position {Position}", relayedUpTo);
+        foreach (var (partition, position) in await LastPositionsInStoreAsync(session.DocumentStore, relayedUpTo, partitionCounts, cancellationToken))
+        {
+            positions[partition] = Math.Max(positions.GetValueOrDefault(partition), position);
+        }
+
+        await using var writing = session.DocumentStore.LightweightSession();
+        writing.Store(positions
+            .Select(p => new RelayedPartition(RelayedPartition.IdOf(p.Key.Topic, p.Key.Partition), p.Key.Topic, p.Key.Partition, p.Value))
+            .Append(new RelayedPartition(RelayedPartition.CompleteId, "", -1, relayedUpTo))
+            .ToArray());
+        await writing.SaveChangesAsync(cancellationToken);
+        return positions;
+    }
+
+    private async Task<Dictionary<(string Topic, int Partition), long>> LastPositionsInStoreAsync(
+        IDocumentStore store, long upTo, IReadOnlyDictionary<string, int> partitionCounts, CancellationToken cancellationToken)
+    {
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT stream_id, max(seq_id), min(type) FROM {EventStoreSetup.SchemaName}.mt_events WHERE seq_id <= @upTo GROUP BY stream_id",
+            connection);
+        command.Parameters.AddWithValue("upTo", upTo);
+        var positions = new Dictionary<(string Topic, int Partition), long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!eventTypes.TryGet(reader.GetString(2), out var type))
+            {
+                continue;
+            }
+
+            var topic = options.Value.TopicFor(type.AggregateType);
+            var key = (topic, KeyPartitions.PartitionOf(reader.GetGuid(0).ToString("D"), partitionCounts[topic]));
+            positions[key] = Math.Max(positions.GetValueOrDefault(key), reader.GetInt64(1));
+        }
+
+        return positions;
+    }
+
+    private Dictionary<string, int> PartitionCounts() =>
+        eventTypes.AggregateTypes.Select(options.Value.TopicFor).ToDictionary(
+            topic => topic,
+            topic => _admin.Value.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count,
+            StringComparer.Ordinal);
 
     /// <summary>Messages ever written to each partition of the event topics (high watermarks), or null when Kafka cannot be asked.</summary>
     private Dictionary<TopicPartition, long>? TopicSizes()

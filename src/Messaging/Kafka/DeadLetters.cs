@@ -90,8 +90,9 @@ public sealed class DeadLetters
     }
 
     /// <summary>
-    /// Drops the parked message with <paramref name="eventId"/> of <paramref name="key"/>, or all the key's parked messages;
-    /// returns what was dropped. The rest stays parked until a replay.
+    /// Drops the first parked message of <paramref name="key"/> with <paramref name="eventId"/>, or all the key's parked
+    /// messages; returns what was dropped. The rest stays parked until a replay. Only the first: a forged message may carry
+    /// the id of a real event that is parked behind it.
     /// </summary>
     public async Task<IReadOnlyList<ParkedKey>> DiscardAsync(string? group, string key, Guid? eventId, CancellationToken cancellationToken)
     {
@@ -101,6 +102,7 @@ public sealed class DeadLetters
             await using var held = await _parked.HoldKeyAsync(parked.Group, parked.Topic, parked.Key, cancellationToken);
             var messages = (await _parked.OfKeyAsync(parked.Group, parked.Topic, parked.Key, cancellationToken))
                 .Where(m => eventId is null || m.EventId == eventId)
+                .Take(eventId is null ? int.MaxValue : 1)
                 .ToList();
             await _parked.DeleteAsync(messages.Select(m => m.Id), cancellationToken);
             foreach (var message in messages)

@@ -29,6 +29,7 @@ internal sealed class KafkaBatchHandler(
     MessagingMetrics metrics,
     PartitionProgress progress,
     PartitionCatchUp catchUp,
+    PartitionOwnership ownership,
     TimeProvider time,
     ILogger logger)
 {
@@ -51,9 +52,9 @@ internal sealed class KafkaBatchHandler(
     /// <summary>Called by the poll loop when the member gets partitions, before any of their messages is queued.</summary>
     public void PartitionsAssigned() => _parkedKeysUnknown = true;
 
-    public async Task RunAsync(ChannelReader<ConsumeResult<string, byte[]>> received, CancellationToken stoppingToken)
+    public async Task RunAsync(ChannelReader<Fetched> received, CancellationToken stoppingToken)
     {
-        var batch = new List<ConsumeResult<string, byte[]>>(MaxBatch);
+        var batch = new List<Fetched>(MaxBatch);
         try
         {
             while (await WaitForMessagesAsync(received, stoppingToken))
@@ -64,13 +65,8 @@ internal sealed class KafkaBatchHandler(
                     batch.Add(message);
                 }
 
-                await catchUp.BeforeAsync(batch, stoppingToken);
-                batch.RemoveAll(item => item.IsPartitionEOF);
-                if (batch.Count > 0)
-                {
-                    await HandleUntilFinishedAsync(batch, stoppingToken);
-                }
-                await progress.RecordPositionsAsync(now: false, stoppingToken);
+                await HandleUntilFinishedAsync(batch, stoppingToken);
+                await SaveProgressAsync(now: false, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -79,52 +75,85 @@ internal sealed class KafkaBatchHandler(
         }
     }
 
-    /// <summary>Waits for messages; while none come, the positions of what finished last are recorded when due.</summary>
-    private async Task<bool> WaitForMessagesAsync(ChannelReader<ConsumeResult<string, byte[]>> received, CancellationToken stoppingToken)
+    /// <summary>Waits for messages; while none come, what finished last is committed and recorded when due.</summary>
+    private async Task<bool> WaitForMessagesAsync(ChannelReader<Fetched> received, CancellationToken stoppingToken)
     {
-        var ready = received.WaitToReadAsync(stoppingToken);
-        if (ready.IsCompleted || progress.UntilNextRecord is not { } due)
+        while (true)
         {
-            return await ready;
-        }
+            var ready = received.WaitToReadAsync(stoppingToken);
+            if (ready.IsCompleted || progress.UntilDue is not { } due)
+            {
+                return await ready;
+            }
 
-        var waiting = ready.AsTask();
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        if (await Task.WhenAny(waiting, Task.Delay(due, idle.Token)) != waiting)
-        {
-            await progress.RecordPositionsAsync(now: true, stoppingToken);
-        }
+            var waiting = ready.AsTask();
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            if (await Task.WhenAny(waiting, Task.Delay(due, idle.Token)) == waiting)
+            {
+                await idle.CancelAsync();
+                return await waiting;
+            }
 
-        await idle.CancelAsync();
-        return await waiting;
+            await SaveProgressAsync(now: false, stoppingToken);
+        }
     }
 
-    private async Task HandleUntilFinishedAsync(List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    /// <summary>Commits and records what finished, between batches: never while a partition is being handed over.</summary>
+    private async Task SaveProgressAsync(bool now, CancellationToken stoppingToken)
+    {
+        using (await ownership.HandlingAsync(stoppingToken))
+        {
+            await progress.SaveAsync(now, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Handles the batch, attempt after attempt, until every message of it that this member still owns is finished (or the
+    /// host stops). Each attempt holds off hand-overs and stores the offsets of what it finished before it lets one happen.
+    /// </summary>
+    private async Task HandleUntilFinishedAsync(List<Fetched> fetched, CancellationToken stoppingToken)
     {
         var finished = new HashSet<ConsumeResult<string, byte[]>>(ReferenceEqualityComparer.Instance);
-        try
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (true)
         {
-            var backoff = TimeSpan.FromMilliseconds(200);
-            while (true)
+            int before;
+            using (await ownership.HandlingAsync(stoppingToken))
             {
-                var before = finished.Count;
-                await HandleAsync(batch.Where(m => !finished.Contains(m)).ToList(), finished, stoppingToken);
-                if (finished.Count == batch.Count || stoppingToken.IsCancellationRequested)
+                // What was handed over since it was fetched is its new owner's to handle.
+                var batch = fetched.Where(ownership.Owns).Select(f => f.Message).ToList();
+                await catchUp.BeforeAsync(batch, stoppingToken);
+                batch.RemoveAll(item => item.IsPartitionEOF);
+                var unfinished = batch.Where(m => !finished.Contains(m)).ToList();
+                if (unfinished.Count == 0)
                 {
                     return;
                 }
 
-                // Messages that waited behind a key parked in this attempt are parked at once; a failure waits a while.
-                if (finished.Count == before)
+                before = finished.Count;
+                try
                 {
-                    await Task.Delay(backoff, stoppingToken);
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                    await HandleAsync(unfinished, finished, stoppingToken);
+                }
+                finally
+                {
+                    progress.Finished(batch, finished);
+                }
+
+                if (unfinished.All(finished.Contains) || stoppingToken.IsCancellationRequested)
+                {
+                    return;
                 }
             }
-        }
-        finally
-        {
-            progress.Finished(batch, finished);
+
+            // Messages that waited behind a key parked in this attempt are parked at once; a failure waits a while, and what
+            // finished before it is committed and recorded meanwhile, however long the batch keeps failing.
+            if (finished.Count == before)
+            {
+                await SaveProgressAsync(now: false, stoppingToken);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
         }
     }
 

@@ -71,7 +71,8 @@ internal sealed class KafkaCluster : IDisposable
         List<string> missing;
         try
         {
-            var metadata = await Task.Run(() => admin.GetMetadata(TimeSpan.FromSeconds(5)), cancellationToken);
+            // A stop waits for this call (librdkafka's cannot be cancelled): short, and tried again soon after.
+            var metadata = await Task.Run(() => admin.GetMetadata(TimeSpan.FromSeconds(2)), cancellationToken);
             missing = topics.Where(topic => metadata.Topics.All(t => t.Topic != topic || t.Error.IsError)).ToList();
         }
         catch (KafkaException)

@@ -47,11 +47,11 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         _producer = CreateProducer();
     }
 
-    public async Task PublishAsync(IReadOnlyList<BroadcastEvent> page, CancellationToken cancellationToken)
+    public async Task<IReadOnlyCollection<object>> PublishAsync(IReadOnlyList<BroadcastEvent> page, CancellationToken cancellationToken)
     {
         if (page.Count == 0)
         {
-            return;
+            return [];
         }
 
         await _cluster.TopicsReady.WaitAsync(cancellationToken);
@@ -70,7 +70,8 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         {
             foreach (var e in page)
             {
-                _producer.Produce(_options.TopicFor(e.Type.AggregateType), ToMessage(WithPublishSpan(e, spans)), pending.Report);
+                var position = e.GlobalPosition;
+                _producer.Produce(_options.TopicFor(e.Type.AggregateType), ToMessage(WithPublishSpan(e, spans)), report => pending.Report(report, position));
             }
 
             // The page is sent after linger.ms and its delivery reports arrive on the producer's own poll thread.
@@ -80,6 +81,8 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             {
                 _notifier.EventsRelayedLate();
             }
+
+            return pending.LastPositions();
         }
         catch (Exception e)
         {
@@ -157,28 +160,36 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         _producer.Dispose();
     }
 
-    /// <summary>Counts the delivery reports of one page; the first failure fails the page.</summary>
+    /// <summary>
+    /// Counts the delivery reports of one page, and where each partition's last event went; the first failure fails the
+    /// page. Reports arrive one at a time, on the producer's poll thread.
+    /// </summary>
     private sealed class PageDelivery(int count, RelayedOffsets offsets)
     {
         private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Dictionary<TopicPartition, long> _lastPositions = [];
         private int _remaining = count;
 
         public Task Completion => _completion.Task;
 
-        public void Report(DeliveryReport<string, byte[]> report)
+        public void Report(DeliveryReport<string, byte[]> report, long position)
         {
             if (report.Error.IsError)
             {
                 _completion.TrySetException(new KafkaException(report.Error));
+                return;
             }
-            else
+
+            offsets.Acknowledged(report.TopicPartitionOffset);
+            _lastPositions[report.TopicPartition] = Math.Max(_lastPositions.GetValueOrDefault(report.TopicPartition), position);
+            if (Interlocked.Decrement(ref _remaining) == 0)
             {
-                offsets.Acknowledged(report.TopicPartitionOffset);
-                if (Interlocked.Decrement(ref _remaining) == 0)
-                {
-                    _completion.TrySetResult();
-                }
+                _completion.TrySetResult();
             }
         }
+
+        /// <summary>Read once every report arrived.</summary>
+        public IReadOnlyCollection<object> LastPositions() =>
+            [.. _lastPositions.Select(p => new RelayedPartition(RelayedPartition.IdOf(p.Key.Topic, p.Key.Partition.Value), p.Key.Topic, p.Key.Partition.Value, p.Value))];
     }
 }

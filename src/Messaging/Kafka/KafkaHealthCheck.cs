@@ -38,19 +38,53 @@ internal sealed class KafkaHealthCheck(RelayStatus relay, RelayBacklog backlog, 
             return HealthCheckResult.Degraded($"The event relay has been failing since {failure.At:O}: {failure.Error}");
         }
 
-        return HealthCheckResult.Healthy(backlog.Events is { } events
-            ? $"{events} committed event(s) not yet relayed; this instance relayed up to position {relay.LastRelayedPosition}."
-            : $"This instance relayed up to position {relay.LastRelayedPosition}.");
+        if (relay.CurrentRefill is { } sent)
+        {
+            return HealthCheckResult.Degraded(
+                $"Kafka lost messages it had been sent (a memory-only broker restarted?): sending again what consumer groups had not " +
+                $"finished, {sent} event(s) so far.");
+        }
+
+        if (backlog.Events is not { } events)
+        {
+            return HealthCheckResult.Degraded("Starting: the relay's backlog has not been read yet.");
+        }
+
+        if (backlog.Behind is { } behind)
+        {
+            return HealthCheckResult.Degraded(
+                $"The relay is behind: {events} committed event(s) not yet relayed, the oldest for {behind.TotalSeconds:0} s; relayed up to position {backlog.Relayed}.");
+        }
+
+        var holder = relay.RelaysHere switch
+        {
+            true => " This instance holds the relay.",
+            false => " Another instance holds the relay (or none does yet).",
+            null => "",
+        };
+        return HealthCheckResult.Healthy($"{events} committed event(s) not yet relayed; relayed up to position {backlog.Relayed}.{holder}");
     }
 }
 
-/// <summary>Degraded while a module's consumer group is rebalancing or has partitions nobody consumes.</summary>
+/// <summary>
+/// Unhealthy while the instance starts and its members have not joined their groups yet, so that what is written once
+/// <c>/health</c> answers is read at once. Degraded while a module's consumer group is rebalancing or has partitions
+/// nobody consumes.
+/// </summary>
 internal sealed class ConsumerGroupsHealthCheck(ConsumerGroupState groups) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(groups.Problems() is { Count: > 0 } problems
-            ? HealthCheckResult.Degraded(string.Join("; ", problems) + ".")
-            : HealthCheckResult.Healthy(
-                $"Every partition is consumed; {groups.Lags.Sum(p => p.Lag)} message(s) waiting." +
-                (groups.Held.Any() ? $" This instance holds {string.Join(", ", groups.Held.Select(m => $"{m.Partitions} partition(s) of {m.Topic} in {m.Group}"))}." : "")));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (groups.Starting() is { } starting)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(starting + "."));
+        }
+
+        var held = groups.Held.Any()
+            ? $" This instance holds {string.Join(", ", groups.Held.Select(m => $"{m.Partitions} partition(s) of {m.Topic} in {m.Group}"))}."
+            : "";
+        return Task.FromResult(groups.Problems() is { Count: > 0 } problems
+            ? HealthCheckResult.Degraded(string.Join("; ", problems) + "." + held)
+            : HealthCheckResult.Healthy($"Every partition is consumed; {groups.Lags.Sum(p => p.Lag)} message(s) waiting.{held}"));
+    }
 }

@@ -36,11 +36,23 @@ internal sealed class KafkaModuleConsumer(
     private const int SessionTimeoutMs = 6000;
     private const int HeartbeatIntervalMs = 1500;
 
+    // How long a hand-over waits for the batch being handled: well within a rebalance, long enough for a batch's writes.
+    private static readonly TimeSpan HandOverWait = TimeSpan.FromSeconds(10);
+
     private readonly KafkaOptions _options = kafkaOptions.Value;
     private readonly string _group = kafkaOptions.Value.GroupOf(module);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(groups.Of(module).Topics.Select(topic => Task.Run(() => ConsumeAsync(topic, stoppingToken), CancellationToken.None)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var topics = groups.Of(module).Topics;
+        // Known before the API answers, so that /health does not call the instance ready before its members have joined.
+        foreach (var topic in topics)
+        {
+            groupState.Joining(_group, topic);
+        }
+
+        return Task.WhenAll(topics.Select(topic => Task.Run(() => ConsumeAsync(topic, stoppingToken), CancellationToken.None)));
+    }
 
     // One member per topic: the cooperative-sticky assignor balances partitions by count over a member's topics, so a
     // member of both topics could get every events_Account partition and another member none; per topic, each gets its share.
@@ -60,6 +72,8 @@ internal sealed class KafkaModuleConsumer(
         KafkaBatchHandler? batches = null;
         PartitionCatchUp? catchUp = null;
         KafkaPollLoop? poll = null;
+        PartitionProgress? progress = null;
+        using var ownership = new PartitionOwnership();
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => log.Write(message))
             .SetErrorHandler((_, error) => log.Error($"Kafka consumer group {_group}", error))
@@ -67,47 +81,59 @@ internal sealed class KafkaModuleConsumer(
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 Log("gets", partitions);
+                groupState.Assigned(_group, topic, partitions.Count);
+                ownership.Assigned();
                 poll?.Assigned(partitions);
                 batches?.PartitionsAssigned();
                 catchUp?.Assigned(partitions);
             })
             .SetPartitionsRevokedHandler((_, partitions) =>
             {
-                Log("hands over", partitions.Select(p => p.TopicPartition));
-                catchUp?.Revoked(partitions.Select(p => p.TopicPartition));
+                var handedOver = partitions.Select(p => p.TopicPartition).ToList();
+                Log("hands over", handedOver);
+                groupState.Released(_group, topic, handedOver.Count);
+                catchUp?.Revoked(handedOver);
+                // What finished is committed before the new owner starts: it begins right after, and nothing is handled twice.
+                ownership.GiveUp(handedOver, HandOverWait, then: () => progress?.HandOver(handedOver));
             })
             .SetPartitionsLostHandler((_, partitions) =>
             {
-                Log("lost", partitions.Select(p => p.TopicPartition));
-                catchUp?.Revoked(partitions.Select(p => p.TopicPartition));
+                var lost = partitions.Select(p => p.TopicPartition).ToList();
+                Log("lost", lost);
+                groupState.Released(_group, topic, lost.Count);
+                catchUp?.Revoked(lost);
+                ownership.GiveUp(lost, HandOverWait, then: () => progress?.Lost(lost));
             })
             .Build();
         consumer.Subscribe(topic);
         logger.LogInformation(
             "Module {Module} consumes {Topic} in consumer group {Group} (session timeout {SessionTimeoutMs} ms)", module, topic, _group, config.SessionTimeoutMs);
 
-        var progress = new PartitionProgress(consumer, _group, store, logger);
+        progress = new PartitionProgress(consumer, _group, store, logger);
         var handler = handlers.Get(module);
         var typesOfTopic = handler.EventTypes.Where(type => _options.TopicFor(eventTypes.Get(type).AggregateType) == topic).ToArray();
         catchUp = new PartitionCatchUp(consumer, _group, topic, handler, typesOfTopic, eventTypes, cluster, store, progress, groupState, metrics, logger);
         batches = new KafkaBatchHandler(
-            _group, topic, handler, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, catchUp, time, logger);
-        poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, appended, _options.IdleLookInterval, logger);
+            _group, topic, handler, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, catchUp, ownership, time, logger);
+        poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, ownership, appended, _options.IdleLookInterval, logger);
         try
         {
             await batches.RunAsync(poll.Received, stoppingToken);
         }
         finally
         {
-            // The handler has stored what finished: closing commits it and leaves the group.
+            // What finished is committed and recorded before the group is left.
+            using (await ownership.HandlingAsync(CancellationToken.None))
+            {
+                await progress.SaveAsync(now: true, CancellationToken.None);
+            }
+
             await poll.StopAsync();
-            await progress.RecordPositionsAsync(now: true, CancellationToken.None);
             groupState.MemberLeft(_group, topic);
         }
     }
 
     // Cooperative rebalancing: only the partitions that move are named, and the others keep flowing meanwhile.
-    // librdkafka commits the offsets stored for finished messages of partitions it hands over.
     private void Log(string what, IEnumerable<TopicPartition> partitions)
     {
         if (partitions.Any())
@@ -122,10 +148,8 @@ internal sealed class KafkaModuleConsumer(
         {
             GroupId = _group,
             ClientId = $"bank-{module}-{topic}",
-            // librdkafka commits, every second, only the offsets stored for finished messages (PartitionProgress).
-            EnableAutoCommit = true,
-            AutoCommitIntervalMs = 1000,
-            EnableAutoOffsetStore = false,
+            // Only finished messages are committed, by PartitionProgress.
+            EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             // The end of a partition just assigned bounds what it may have lost to retention (PartitionCatchUp).
             EnablePartitionEof = true,

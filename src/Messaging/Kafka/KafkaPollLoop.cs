@@ -34,8 +34,8 @@ internal sealed class KafkaPollLoop
     private readonly ILogger _logger;
     private readonly Predicate<TopicPartition> _endMatters;
     // Not SingleReader: only the multi-reader channel can count what it holds.
-    private readonly Channel<ConsumeResult<string, byte[]>> _received =
-        Channel.CreateUnbounded<ConsumeResult<string, byte[]>>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<Fetched> _received = Channel.CreateUnbounded<Fetched>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly PartitionOwnership _ownership;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly AppendSignal _appended;
@@ -52,11 +52,13 @@ internal sealed class KafkaPollLoop
         IConsumer<string, byte[]> consumer,
         string group,
         Predicate<TopicPartition> endMatters,
+        PartitionOwnership ownership,
         AppendSignal appended,
         TimeSpan lookEvery,
         ILogger logger)
     {
         _consumer = consumer;
+        _ownership = ownership;
         _group = group;
         _endMatters = endMatters;
         _appended = appended;
@@ -69,7 +71,7 @@ internal sealed class KafkaPollLoop
     }
 
     /// <summary>Messages in the order they were fetched, each partition's in offset order, and the ends that matter.</summary>
-    public ChannelReader<ConsumeResult<string, byte[]>> Received => _received.Reader;
+    public ChannelReader<Fetched> Received => _received.Reader;
 
     /// <summary>
     /// Called from the rebalance callback with the partitions just assigned: they fetch at once, even if this member had
@@ -121,11 +123,11 @@ internal sealed class KafkaPollLoop
                 if (!message.IsPartitionEOF)
                 {
                     Wake(IdleAfter);
-                    _received.Writer.TryWrite(message);
+                    _received.Writer.TryWrite(new Fetched(message, _ownership.Epoch));
                 }
                 else if (_endMatters(message.TopicPartition))
                 {
-                    _received.Writer.TryWrite(message);
+                    _received.Writer.TryWrite(new Fetched(message, _ownership.Epoch));
                 }
             }
 

@@ -23,6 +23,7 @@ internal static class KafkaSetup
         {
             options.Schema.For<ConsumerPosition>().DatabaseSchemaName(EventStoreSetup.SchemaName);
             options.Schema.For<ParkedMessage>().DatabaseSchemaName(EventStoreSetup.SchemaName);
+            options.Schema.For<RelayedPartition>().DatabaseSchemaName(EventStoreSetup.SchemaName);
         });
         services.AddSingleton<ParkedMessages>();
         services.AddSingleton(provider => new EventStoreCheck(provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!));
@@ -68,7 +69,8 @@ internal static class KafkaSetup
     /// Creates each aggregate type's topic and its dead-letter topic, in the background so that the API answers while
     /// Kafka is away: the relay and the consumer groups wait for <see cref="KafkaCluster.TopicsReady"/>.
     /// </summary>
-    private sealed class KafkaTopicsSetup(KafkaCluster cluster, EventTypeRegistry eventTypes, IOptions<KafkaOptions> options)
+    private sealed class KafkaTopicsSetup(
+        KafkaCluster cluster, EventTypeRegistry eventTypes, ConsumerGroupState groupState, IOptions<KafkaOptions> options)
         : BackgroundService
     {
         private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
@@ -84,6 +86,7 @@ internal static class KafkaSetup
             {
                 while (!await cluster.EnsureTopicsAsync(topics, stoppingToken))
                 {
+                    groupState.KafkaNotReached();
                     await Task.Delay(RetryInterval, stoppingToken);
                 }
             }

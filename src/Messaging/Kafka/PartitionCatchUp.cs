@@ -153,7 +153,7 @@ internal sealed class PartitionCatchUp(
 
         var partitionCount = _partitionCount ??= await Task.Run(PartitionCount, stoppingToken);
         var partitions = string.Join(", ", missing.Keys.Order());
-        groupState.CatchingUp(group, topic, partitions);
+        groupState.CatchingUp(group, topic, partitions, handled: 0);
         metrics.CatchingUp(group, topic, missing.Count);
         long handled = 0;
         try
@@ -174,6 +174,7 @@ internal sealed class PartitionCatchUp(
                 // Not parked: parking needs the Kafka message. The catch-up stops here and is tried again.
                 var finished = await module.HandleAsync(events, static (_, _, _) => Task.FromResult(false), stoppingToken);
                 handled += finished.Count;
+                groupState.CatchingUp(group, topic, partitions, handled);
                 metrics.CaughtUp(group, topic, finished.Count);
                 if (finished.Count < events.Count)
                 {

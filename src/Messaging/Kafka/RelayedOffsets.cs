@@ -35,7 +35,12 @@ internal sealed class RelayedOffsets
         _highest[delivered.TopicPartition] = offset;
     }
 
-    public void Refilled() => _wentBack = false;
+    /// <summary>The broker's lost log is forgotten: what it acknowledges from here on is its new one.</summary>
+    public void Refilled()
+    {
+        _highest.Clear();
+        _wentBack = false;
+    }
 
     /// <summary>Whether a partition's log now ends before an offset it acknowledged: its log was lost.</summary>
     public bool AnyBehind(IReadOnlyDictionary<TopicPartition, long> highWatermarks) =>

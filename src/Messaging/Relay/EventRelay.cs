@@ -53,8 +53,9 @@ internal sealed class EventRelay : SubscriptionBase
             {
                 // What a broker lost is sent again before anything newer, to keep each key's order.
                 await _refill.RefillIfLostAsync(operations, page.SequenceFloor, idle: false, cancellationToken);
-                await _broadcaster.PublishAsync(events, cancellationToken);
-                _status.Relayed(page.SequenceCeiling);
+                var kept = await _broadcaster.PublishAsync(events, cancellationToken);
+                operations.StoreObjects(kept);
+                _status.Relayed();
                 if (attempt > 1)
                 {
                     _logger.LogInformation("Relayed events up to position {Position} after {Attempts} attempts", page.SequenceCeiling, attempt);

@@ -13,7 +13,12 @@ namespace Bank.Messaging.Relay;
 /// at a time with its passes.
 /// </summary>
 internal sealed class IdleBrokerLossWatch(
-    IBrokerLossRefill refill, RelayGate gate, IDocumentStore store, IServiceProvider services, ILogger<IdleBrokerLossWatch> logger) : BackgroundService
+    IBrokerLossRefill refill,
+    RelayGate gate,
+    RelayStatus status,
+    IDocumentStore store,
+    IServiceProvider services,
+    ILogger<IdleBrokerLossWatch> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -22,7 +27,9 @@ internal sealed class IdleBrokerLossWatch(
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            if (services.GetService<IProjectionCoordinator>()?.DaemonForMainDatabase() is not { IsRunning: true })
+            var relaysHere = services.GetService<IProjectionCoordinator>()?.DaemonForMainDatabase() is { IsRunning: true };
+            status.Holding(relaysHere);
+            if (!relaysHere)
             {
                 continue;
             }

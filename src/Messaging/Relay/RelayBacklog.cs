@@ -8,8 +8,9 @@ using Npgsql;
 namespace Bank.Messaging.Relay;
 
 /// <summary>
-/// Reads, once a second, how many committed events the relay has not yet had acknowledged: the highest
-/// committed position minus the relay's stored progress (which moves only after Kafka acknowledged a page).
+/// Reads, once a second, how many committed events the relay has not yet had acknowledged (the highest committed
+/// position minus the relay's stored progress, which moves only after Kafka acknowledged a page) and since when the
+/// oldest of them waits.
 /// </summary>
 internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metrics, ILogger<RelayBacklog> logger) : BackgroundService
 {
@@ -18,12 +19,22 @@ internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metric
     /// <summary>With events waiting and no progress stored for this long, nothing is relaying them.</summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>An event waiting this long to be relayed means the relay is behind, not just busy.</summary>
+    public static readonly TimeSpan BehindAfter = TimeSpan.FromSeconds(5);
+
     private long _backlog = -1;
     private long _relayed = -1;
     private DateTime? _waitingSince;
+    private DateTimeOffset? _oldestWaiting;
 
     /// <summary>The events still to relay at the last reading, or null before the first one.</summary>
     public long? Events => Interlocked.Read(ref _backlog) is >= 0 and var backlog ? backlog : null;
+
+    /// <summary>The position the relay had stored at the last reading.</summary>
+    public long Relayed => Interlocked.Read(ref _relayed);
+
+    /// <summary>How long the oldest event still to relay had waited at the last reading, once that is <see cref="BehindAfter"/> or more.</summary>
+    public TimeSpan? Behind => _oldestWaiting is { } oldest && DateTimeOffset.UtcNow - oldest >= BehindAfter ? DateTimeOffset.UtcNow - oldest : null;
 
     /// <summary>How long events have waited with no relay progress stored, once that is <see cref="StallAfter"/> or more.</summary>
     public TimeSpan? Stalled => _waitingSince is { } since && DateTime.UtcNow - since >= StallAfter ? DateTime.UtcNow - since : null;
@@ -35,9 +46,10 @@ internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metric
         {
             try
             {
-                var (backlog, relayed) = await ReadAsync(stoppingToken);
+                var (backlog, relayed, oldest) = await ReadAsync(stoppingToken);
                 _waitingSince = backlog == 0 ? null : relayed != _relayed ? DateTime.UtcNow : _waitingSince ?? DateTime.UtcNow;
-                _relayed = relayed;
+                _oldestWaiting = backlog == 0 ? null : oldest;
+                Interlocked.Exchange(ref _relayed, relayed);
                 Interlocked.Exchange(ref _backlog, backlog);
                 metrics.RelayBacklog(backlog);
             }
@@ -49,18 +61,23 @@ internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metric
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<(long Backlog, long Relayed)> ReadAsync(CancellationToken cancellationToken)
+    private async Task<(long Backlog, long Relayed, DateTimeOffset? Oldest)> ReadAsync(CancellationToken cancellationToken)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT (SELECT coalesce(max(seq_id), 0) FROM {EventStoreSetup.SchemaName}.mt_events), " +
-            $"coalesce((SELECT last_seq_id FROM {EventStoreSetup.SchemaName}.mt_event_progression WHERE name = @relay), 0)",
+            $"""
+            WITH relayed AS (
+                SELECT coalesce((SELECT last_seq_id FROM {EventStoreSetup.SchemaName}.mt_event_progression WHERE name = @relay), 0) AS position)
+            SELECT (SELECT coalesce(max(seq_id), 0) FROM {EventStoreSetup.SchemaName}.mt_events), relayed.position,
+                   (SELECT timestamp FROM {EventStoreSetup.SchemaName}.mt_events WHERE seq_id > relayed.position ORDER BY seq_id LIMIT 1)
+            FROM relayed
+            """,
             connection);
         command.Parameters.AddWithValue("relay", $"{EventRelay.SubscriptionName}:All");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var (committed, relayed) = (reader.GetInt64(0), reader.GetInt64(1));
-        return (Math.Max(0, committed - relayed), relayed);
+        return (Math.Max(0, committed - relayed), relayed, reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
     }
 }

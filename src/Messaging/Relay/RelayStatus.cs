@@ -4,21 +4,11 @@ namespace Bank.Messaging.Relay;
 internal sealed class RelayStatus(TimeProvider clock)
 {
     private readonly Lock _lock = new();
-    private long _lastRelayedPosition;
     private DateTimeOffset? _lastFailureAt;
     private string? _lastError;
     private (DateTimeOffset At, string Reason)? _stopped;
-
-    public long LastRelayedPosition
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _lastRelayedPosition;
-            }
-        }
-    }
+    private long? _refilled;
+    private bool? _relaysHere;
 
     /// <summary>The last error, while the relay has not succeeded since it.</summary>
     public (DateTimeOffset At, string Error)? CurrentFailure
@@ -44,11 +34,58 @@ internal sealed class RelayStatus(TimeProvider clock)
         }
     }
 
-    public void Relayed(long position)
+    /// <summary>Whether this instance holds the relay (one instance at a time does), as last looked at; null before the first look.</summary>
+    public bool? RelaysHere
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _relaysHere;
+            }
+        }
+    }
+
+    public void Holding(bool relaysHere)
     {
         lock (_lock)
         {
-            _lastRelayedPosition = Math.Max(_lastRelayedPosition, position);
+            _relaysHere = relaysHere;
+        }
+    }
+
+    /// <summary>How many events a refill after a broker loss has sent again so far, while it runs.</summary>
+    public long? CurrentRefill
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _refilled;
+            }
+        }
+    }
+
+    public void Refilling(long sent)
+    {
+        lock (_lock)
+        {
+            _refilled = sent;
+        }
+    }
+
+    public void Refilled()
+    {
+        lock (_lock)
+        {
+            _refilled = null;
+        }
+    }
+
+    public void Relayed()
+    {
+        lock (_lock)
+        {
             _lastFailureAt = null;
             _lastError = null;
         }

@@ -27,6 +27,7 @@ internal sealed class MessagingMetrics
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _caughtUp;
+    private readonly Counter<long> _sentAgain;
     private readonly ConcurrentDictionary<(string Group, string Topic), int> _catchingUp = new();
     private readonly ConcurrentDictionary<(string Group, string Topic, int Partition), long> _consumerLag = new();
     private long _relayBacklog = -1;
@@ -51,6 +52,10 @@ internal sealed class MessagingMetrics
             unit: "{event}",
             description: "Events a consumer group handled from the event store on getting a partition: those Kafka no longer held, and any " +
                 "handled just before (positions are recorded every second), which change nothing.");
+        _sentAgain = meter.CreateCounter<long>(
+            "bank.relay.sent_again",
+            unit: "{event}",
+            description: "Events the relay sent again after the broker lost them, because a consumer group had not finished them.");
         meter.CreateObservableGauge(
             "bank.consumer.catching_up",
             () => _catchingUp.Select(c => new Measurement<int>(
@@ -91,6 +96,8 @@ internal sealed class MessagingMetrics
 
     public void CaughtUp(string group, string topic, int events) =>
         _caughtUp.Add(events, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
+
+    public void SentAgain(long events) => _sentAgain.Add(events);
 
     public void RelayBacklog(long backlog) => Interlocked.Exchange(ref _relayBacklog, backlog);
 
