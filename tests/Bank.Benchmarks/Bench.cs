@@ -107,7 +107,7 @@ internal sealed class Bench(bool quick)
         var customerId = Guid.CreateVersion7();
         await using (var session = store.LightweightSession())
         {
-            session.Events.StartStream(customerId, new CustomerCreated(customerId, "Bench", "Mark", $"{customerId:N}@example.com"));
+            session.Events.StartStream(Aggregate("Bank.Customers.Domain.Customer, Bank.Customers"), customerId, new CustomerCreated(customerId, "Bench", "Mark", $"{customerId:N}@example.com"));
             await session.SaveChangesAsync();
         }
 
@@ -131,7 +131,15 @@ internal sealed class Bench(bool quick)
                     batch.Add(new MoneyDeposited(accountId, 1m, "EUR", 1m, "EUR", 1m, balance));
                 }
 
-                session.Events.Append(accountId, batch);
+                if (written == 0)
+                {
+                    session.Events.StartStream(Aggregate("Bank.Accounts.Domain.Account, Bank.Accounts"), accountId, batch);
+                }
+                else
+                {
+                    session.Events.Append(accountId, batch);
+                }
+
                 await session.SaveChangesAsync();
                 written += batch.Count;
             }
@@ -139,6 +147,12 @@ internal sealed class Bench(bool quick)
 
         return ids;
     }
+
+    /// <summary>
+    /// A module's aggregate type, which is internal to it: streams started with it carry its type, as the commands'
+    /// streams do, and the reads that check what a stream is accept them.
+    /// </summary>
+    private static Type Aggregate(string name) => Type.GetType(name, throwOnError: true)!;
 
     public static async Task<long> ScalarAsync(TestDatabase database, string sql) => await database.ScalarAsync<long>(sql);
 
