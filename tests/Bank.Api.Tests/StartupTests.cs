@@ -24,6 +24,7 @@ public sealed class StartupTests
     [InlineData("Kafka:Partitions", "0", "Kafka:Partitions='0': must be a positive number.")]
     [InlineData("QueryModels:MaxWait", "abc", "QueryModels:MaxWait='abc': must be a duration such as 00:00:05 (5 seconds).")]
     [InlineData("QueryModels:MaxWait", "00:05:00", "QueryModels:MaxWait='00:05:00': must be more than 0 and at most 00:01:00.")]
+    [InlineData("Relay:StalledAfter", "00:00:01", "Relay:StalledAfter='00:00:01': must be from 00:00:05 to 01:00:00.")]
     [InlineData("Customers:ReportingCurrency", "GBP", "Customers:ReportingCurrency='GBP': must be one of EUR, CAD, USD.")]
     [InlineData("Messaging:Transport", "Rabbit", "Messaging:Transport='Rabbit': must be one of Kafka, InMemory.")]
     [InlineData("Messaging:ConsumersEnabled", "nah", "Messaging:ConsumersEnabled='nah': must be true or false.")]

@@ -6,14 +6,15 @@ namespace Bank.Faults.Tests;
 
 /// <summary>
 /// What <c>/health</c> says of the relay's backlog: how many committed events wait, Degraded once the oldest has waited a few
-/// seconds, Unhealthy (503) once nothing was relayed for 30 s while events wait, and Healthy again once they are relayed.
+/// seconds, Unhealthy (503) once nothing was relayed for <c>Relay:StalledAfter</c> while events wait, and Healthy again
+/// once they are relayed.
 /// </summary>
 public sealed class RelayHealthTests : FaultFixture
 {
     [Fact]
     public async Task Events_that_nobody_relays_are_counted_then_degrade_health_then_make_it_unhealthy_until_relayed()
     {
-        await using var apiOnly = await HostProcess.StartAsync(new Dictionary<string, string>(Settings) { ["Relay:Enabled"] = "false" });
+        await using var apiOnly = await HostProcess.StartAsync(new Dictionary<string, string>(Settings) { ["Relay:Enabled"] = "false", ["Relay:StalledAfter"] = "00:00:12" });
         using var client = apiOnly.CreateClient();
         await client.OpenAccountAsync("EUR", initialDeposit: 5m);
 

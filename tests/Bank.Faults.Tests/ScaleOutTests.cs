@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bank.Testing;
 using Xunit;
 
@@ -42,21 +41,24 @@ public sealed class ScaleOutTests : FaultFixture
         Assert.Equal(all, TopicReader.DistinctEvents(messages));
     }
 
-    /// <summary>The instance whose health says it relayed something: only the leader's relay runs.</summary>
-    private static async Task<HostProcess> RelayingInstanceAsync(HostProcess first, HostProcess second)
-    {
-        foreach (var candidate in new[] { first, second })
-        {
-            using var client = candidate.CreateClient();
-            var health = await (await client.GetAsync("/health")).JsonAsync();
-            var description = health.GetProperty("checks").GetProperty("kafka").GetProperty("description").GetString() ?? "";
-            var position = long.Parse(description.Split(' ').Last().TrimEnd('.'), CultureInfo.InvariantCulture);
-            if (position > 0)
+    /// <summary>The instance whose health says it holds the relay: only the leader's relay runs.</summary>
+    private static async Task<HostProcess> RelayingInstanceAsync(HostProcess first, HostProcess second) =>
+        await Eventually.ReturnsAsync(
+            async () =>
             {
-                return candidate;
-            }
-        }
+                foreach (var candidate in new[] { first, second })
+                {
+                    using var client = candidate.CreateClient();
+                    var health = await (await client.GetAsync("/health")).JsonAsync();
+                    var description = health.GetProperty("checks").GetProperty("kafka").GetProperty("description").GetString() ?? "";
+                    if (description.Contains("This instance holds the relay.", StringComparison.Ordinal))
+                    {
+                        return candidate;
+                    }
+                }
 
-        throw new InvalidOperationException("Neither instance has relayed anything.");
-    }
+                return null;
+            },
+            relaying => relaying is not null,
+            TimeSpan.FromSeconds(30)) ?? throw new InvalidOperationException("Neither instance holds the relay.");
 }

@@ -61,8 +61,10 @@ public sealed class EmbeddedKafkaBroker : IDisposable
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed.");
         }
 
-        // The mock defaults to a 3 s group.initial.rebalance.delay.ms for every new group.
-        LibRdKafkaMock.GroupInitialRebalanceDelayMs(cluster, 0);
+        // The mock defaults to a 3 s group.initial.rebalance.delay.ms for every new group. A short one lets a host's
+        // members, which join together, form the group's first generation together: one rebalance at start, not one
+        // for each member that joins after the first (each waits a session timeout less one second here).
+        LibRdKafkaMock.GroupInitialRebalanceDelayMs(cluster, 300);
 
         var bootstrap = Marshal.PtrToStringUTF8(LibRdKafkaMock.ClusterBootstraps(cluster))!;
         if (port is not { } fixedPort)

@@ -3,6 +3,7 @@ using Bank.Messaging.Telemetry;
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bank.Messaging.Relay;
@@ -12,12 +13,13 @@ namespace Bank.Messaging.Relay;
 /// position minus the relay's stored progress, which moves only after Kafka acknowledged a page) and since when the
 /// oldest of them waits.
 /// </summary>
-internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metrics, ILogger<RelayBacklog> logger) : BackgroundService
+internal sealed class RelayBacklog(IDocumentStore store, IOptions<RelayOptions> options, MessagingMetrics metrics, ILogger<RelayBacklog> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    /// <summary>With events waiting and no progress stored for this long, nothing is relaying them.</summary>
-    public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(30);
+    // With events waiting and no progress stored for this long (Relay:StalledAfter), nothing is relaying them.
+    private readonly TimeSpan _stallAfter = options.Value.StalledAfter;
 
     /// <summary>An event waiting this long to be relayed means the relay is behind, not just busy.</summary>
     public static readonly TimeSpan BehindAfter = TimeSpan.FromSeconds(5);
@@ -36,8 +38,8 @@ internal sealed class RelayBacklog(IDocumentStore store, MessagingMetrics metric
     /// <summary>How long the oldest event still to relay had waited at the last reading, once that is <see cref="BehindAfter"/> or more.</summary>
     public TimeSpan? Behind => _oldestWaiting is { } oldest && DateTimeOffset.UtcNow - oldest >= BehindAfter ? DateTimeOffset.UtcNow - oldest : null;
 
-    /// <summary>How long events have waited with no relay progress stored, once that is <see cref="StallAfter"/> or more.</summary>
-    public TimeSpan? Stalled => _waitingSince is { } since && DateTime.UtcNow - since >= StallAfter ? DateTime.UtcNow - since : null;
+    /// <summary>How long events have waited with no relay progress stored, once that is <c>Relay:StalledAfter</c> or more.</summary>
+    public TimeSpan? Stalled => _waitingSince is { } since && DateTime.UtcNow - since >= _stallAfter ? DateTime.UtcNow - since : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
