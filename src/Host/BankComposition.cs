@@ -1,8 +1,8 @@
 using Bank.Accounts;
+using Bank.BuildingBlocks.Commands;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.QueryModels;
-using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers;
 using Bank.Messaging;
 
@@ -16,7 +16,7 @@ internal static class BankComposition
         services.AddExchangeRates(configuration);
         var eventStore = services.AddEventStore(configuration);
         services.AddQueryModelWaits(configuration);
-        services.AddIdempotentCommands();
+        services.AddCommands();
         services.AddCustomersModule(configuration);
         services.AddAccountsModule();
         services.AddEventBroadcasting(configuration, eventStore, bus =>

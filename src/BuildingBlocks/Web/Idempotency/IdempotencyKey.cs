@@ -15,9 +15,9 @@ namespace Bank.BuildingBlocks.Web.Idempotency;
 
 /// <summary>
 /// A command's optional <c>Idempotency-Key</c> header: a client that retries with the same key and the same
-/// request gets the first answer again, and the command runs once. A command handler asks for it as a parameter,
-/// calls <see cref="EarlierAnswerAsync"/> once the request is valid and before deciding anything, and ends with
-/// <see cref="CommitAsync"/>, which writes the answer under the key in the same transaction as the command's events.
+/// request gets the first answer again, and the command runs once. A command handler asks for it as a parameter and
+/// hands it to the <see cref="Commands.CommandPath"/>, which looks for an earlier answer before anything is decided
+/// and writes the answer under the key in the same transaction as the command's events.
 /// </summary>
 public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
 {
@@ -57,7 +57,7 @@ public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
     /// <c>400</c> for a malformed key. Holds the key, in the session's transaction, until the command commits:
     /// a second request with the key waits for the first and then gets its answer.
     /// </summary>
-    public async Task<IResult?> EarlierAnswerAsync(IDocumentSession session, object request, CancellationToken cancellationToken)
+    internal async Task<IResult?> EarlierAnswerAsync(IDocumentSession session, object request, CancellationToken cancellationToken)
     {
         if (Value is null)
         {
@@ -100,7 +100,7 @@ public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
     /// Saves the session's changes and, when the request has a key, <paramref name="answer"/> under it, in one
     /// transaction: a crash cannot keep the events and lose the answer, or the other way round.
     /// </summary>
-    public async Task<IResult> CommitAsync(IDocumentSession session, IResult answer, CancellationToken cancellationToken)
+    internal async Task<IResult> CommitAsync(IDocumentSession session, IResult answer, CancellationToken cancellationToken)
     {
         if (_request is null)
         {

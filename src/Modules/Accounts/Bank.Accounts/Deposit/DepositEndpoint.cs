@@ -1,11 +1,10 @@
 using System.Text.Json.Serialization;
-using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.Commands;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
 using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -33,7 +32,7 @@ internal static class DepositEndpoint
         IdempotencyKey idempotencyKey,
         Caller caller,
         ExchangeRates rates,
-        IDocumentSession session,
+        CommandPath commands,
         CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
@@ -46,30 +45,16 @@ internal static class DepositEndpoint
             return Problems.Validation(errors);
         }
 
-        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
+        return await commands.RunAsync(idempotencyKey, request, async (session, cancellation) =>
         {
-            return earlier;
-        }
+            if (await session.LockOwnedAsync(caller, accountId, cancellation) is not { } account)
+            {
+                return Problems.NotFound("account", accountId);
+            }
 
-        // The row lock serialises commands on one account: each is decided against the latest balance.
-        var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
-        if (account.Aggregate is null || !await caller.MayActForAsync(account.Aggregate.OwnerId))
-        {
-            return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", accountId), cancellationToken);
-        }
-
-        MoneyDeposited deposited;
-        try
-        {
-            deposited = account.Aggregate.Deposit(money, rates);
-        }
-        catch (AmountTooSmall refused)
-        {
-            return Problems.Validation(new Dictionary<string, string> { ["amount"] = refused.Message });
-        }
-
-        account.AppendOne(deposited);
-        return await idempotencyKey.CommitAsync(
-            session, TypedResults.Ok(new DepositResponse(accountId, deposited.Balance, account.CurrentVersion.GetValueOrDefault())), cancellationToken);
+            var deposited = account.Aggregate!.Deposit(money, rates);
+            account.AppendOne(deposited);
+            return TypedResults.Ok(new DepositResponse(accountId, deposited.Balance, account.CurrentVersion.GetValueOrDefault()));
+        }, cancellationToken);
     }
 }

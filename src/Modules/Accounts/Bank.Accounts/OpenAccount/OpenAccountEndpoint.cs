@@ -1,10 +1,10 @@
 using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.Commands;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
 using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Contracts;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,7 +30,7 @@ internal static class OpenAccountEndpoint
         OpenAccountRequest request,
         IdempotencyKey idempotencyKey,
         ICustomerDirectory customers,
-        IDocumentSession session,
+        CommandPath commands,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -49,20 +49,17 @@ internal static class OpenAccountEndpoint
             return Problems.Validation(errors);
         }
 
-        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-
         var customerId = request.CustomerId!.Value;
-        if (!await customers.ExistsAsync(customerId, cancellationToken))
+        return await commands.RunAsync(idempotencyKey, request, async (session, cancellation) =>
         {
-            return await idempotencyKey.CommitAsync(session, Problems.NotFound("customer", customerId), cancellationToken);
-        }
+            if (!await customers.ExistsAsync(customerId, cancellation))
+            {
+                return Problems.NotFound("customer", customerId);
+            }
 
-        var accountId = Guid.CreateVersion7();
-        session.Events.StartStream<Account>(accountId, Account.Open(accountId, customerId, currency));
-        return await idempotencyKey.CommitAsync(
-            session, TypedResults.Created($"/accounts/{accountId}", new AccountOpenedResponse(accountId)), cancellationToken);
+            var accountId = Guid.CreateVersion7();
+            session.Events.StartStream<Account>(accountId, Account.Open(accountId, customerId, currency));
+            return TypedResults.Created($"/accounts/{accountId}", new AccountOpenedResponse(accountId));
+        }, cancellationToken);
     }
 }

@@ -1,12 +1,10 @@
 using System.Text.Json.Serialization;
-using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.Commands;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
 using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
-using JasperFx.Events;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -38,7 +36,7 @@ internal static class TransferEndpoint
         IdempotencyKey idempotencyKey,
         Caller caller,
         ExchangeRates rates,
-        IDocumentSession session,
+        CommandPath commands,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -62,56 +60,24 @@ internal static class TransferEndpoint
             return Problems.Validation(errors);
         }
 
-        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
+        return await commands.RunAsync(idempotencyKey, request, async (session, cancellation) =>
         {
-            return earlier;
-        }
+            var (source, destination) = await session.LockBothAsync(request.FromAccountId!.Value, request.ToAccountId!.Value, cancellation);
+            // Someone else's source account is as missing as one that does not exist.
+            var sourceMissing = source.Aggregate is null || !await caller.MayActForAsync(source.Aggregate.OwnerId);
+            if ((sourceMissing ? source : destination.Aggregate is null ? destination : null) is { } missing)
+            {
+                return Problems.NotFound("account", missing.Id);
+            }
 
-        var (source, destination) = await LockBothAsync(session, request.FromAccountId!.Value, request.ToAccountId!.Value, cancellationToken);
-        // Someone else's source account is as missing as one that does not exist.
-        var sourceMissing = source.Aggregate is null || !await caller.MayActForAsync(source.Aggregate.OwnerId);
-        if ((sourceMissing ? source : destination.Aggregate is null ? destination : null) is { } missing)
-        {
-            return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", missing.Id), cancellationToken);
-        }
-
-        MoneyTransferredOut paid;
-        MoneyTransferredIn received;
-        try
-        {
-            (paid, received) = source.Aggregate!.TransferTo(destination.Aggregate!, Guid.CreateVersion7(), money!, rates);
-        }
-        catch (InsufficientFunds refused)
-        {
-            return await idempotencyKey.CommitAsync(session, Problems.Unprocessable("Insufficient funds.", refused.Message), cancellationToken);
-        }
-        catch (AmountTooSmall refused)
-        {
-            return Problems.Validation(new Dictionary<string, string> { ["amount"] = refused.Message });
-        }
-
-        source.AppendOne(paid);
-        destination.AppendOne(received);
-        return await idempotencyKey.CommitAsync(
-            session,
-            TypedResults.Ok(new TransferResponse(
+            var (paid, received) = source.Aggregate!.TransferTo(destination.Aggregate!, Guid.CreateVersion7(), money!, rates);
+            source.AppendOne(paid);
+            destination.AppendOne(received);
+            return TypedResults.Ok(new TransferResponse(
                 paid.TransferId,
                 new TransferSide(source.Id, paid.Balance, source.CurrentVersion.GetValueOrDefault()),
-                new TransferSide(destination.Id, received.Balance, destination.CurrentVersion.GetValueOrDefault()))),
-            cancellationToken);
-    }
-
-    /// <summary>
-    /// Locks both accounts' streams in the order of their ids, whichever way the money goes: two transfers in
-    /// opposite directions take the locks in the same order, so neither waits for the other forever.
-    /// </summary>
-    private static async Task<(IEventStream<Account> Source, IEventStream<Account> Destination)> LockBothAsync(
-        IDocumentSession session, Guid sourceId, Guid destinationId, CancellationToken cancellationToken)
-    {
-        var sourceFirst = sourceId.CompareTo(destinationId) < 0;
-        var first = await session.Events.FetchForExclusiveWriting<Account>(sourceFirst ? sourceId : destinationId, cancellationToken);
-        var second = await session.Events.FetchForExclusiveWriting<Account>(sourceFirst ? destinationId : sourceId, cancellationToken);
-        return sourceFirst ? (first, second) : (second, first);
+                new TransferSide(destination.Id, received.Balance, destination.CurrentVersion.GetValueOrDefault())));
+        }, cancellationToken);
     }
 
     private static void Required(Guid? id, string field, ValidationErrors errors)

@@ -1,11 +1,10 @@
 using System.Text.Json.Serialization;
-using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.Commands;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;
 using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -34,7 +33,7 @@ internal static class WithdrawEndpoint
         IdempotencyKey idempotencyKey,
         Caller caller,
         ExchangeRates rates,
-        IDocumentSession session,
+        CommandPath commands,
         CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var accountId))
@@ -47,34 +46,16 @@ internal static class WithdrawEndpoint
             return Problems.Validation(errors);
         }
 
-        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
+        return await commands.RunAsync(idempotencyKey, request, async (session, cancellation) =>
         {
-            return earlier;
-        }
+            if (await session.LockOwnedAsync(caller, accountId, cancellation) is not { } account)
+            {
+                return Problems.NotFound("account", accountId);
+            }
 
-        // The row lock serialises commands on one account: no two withdrawals spend the same balance.
-        var account = await session.Events.FetchForExclusiveWriting<Account>(accountId, cancellationToken);
-        if (account.Aggregate is null || !await caller.MayActForAsync(account.Aggregate.OwnerId))
-        {
-            return await idempotencyKey.CommitAsync(session, Problems.NotFound("account", accountId), cancellationToken);
-        }
-
-        MoneyWithdrawn withdrawn;
-        try
-        {
-            withdrawn = account.Aggregate.Withdraw(money, rates);
-        }
-        catch (InsufficientFunds refused)
-        {
-            return await idempotencyKey.CommitAsync(session, Problems.Unprocessable("Insufficient funds.", refused.Message), cancellationToken);
-        }
-        catch (AmountTooSmall refused)
-        {
-            return Problems.Validation(new Dictionary<string, string> { ["amount"] = refused.Message });
-        }
-
-        account.AppendOne(withdrawn);
-        return await idempotencyKey.CommitAsync(
-            session, TypedResults.Ok(new WithdrawalResponse(accountId, withdrawn.Balance, account.CurrentVersion.GetValueOrDefault())), cancellationToken);
+            var withdrawn = account.Aggregate!.Withdraw(money, rates);
+            account.AppendOne(withdrawn);
+            return TypedResults.Ok(new WithdrawalResponse(accountId, withdrawn.Balance, account.CurrentVersion.GetValueOrDefault()));
+        }, cancellationToken);
     }
 }

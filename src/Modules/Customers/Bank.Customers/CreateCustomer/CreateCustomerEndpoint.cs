@@ -1,9 +1,8 @@
+using Bank.BuildingBlocks.Commands;
 using Bank.BuildingBlocks.Web;
 using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Domain;
-using JasperFx;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,7 +25,7 @@ internal static class CreateCustomerEndpoint
             .ProducesProblem(StatusCodes.Status409Conflict);
 
     internal static async Task<IResult> Handle(
-        CreateCustomerRequest request, IdempotencyKey idempotencyKey, IDocumentSession session, CancellationToken cancellationToken)
+        CreateCustomerRequest request, IdempotencyKey idempotencyKey, CommandPath commands, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (!PersonName.TryCreate(request.FirstName, out var firstName, out var error))
@@ -49,24 +48,20 @@ internal static class CreateCustomerEndpoint
             return Problems.Validation(errors);
         }
 
-        if (await idempotencyKey.EarlierAnswerAsync(session, request, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-
-        var customerId = Guid.CreateVersion7();
-        session.Events.StartStream<Customer>(customerId, Customer.Register(customerId, firstName!, lastName!, email!));
-        session.Insert(new EmailReservation(email!.Normalized, customerId));
-        try
-        {
-            return await idempotencyKey.CommitAsync(
-                session, TypedResults.Created($"/customers/{customerId}", new CustomerCreatedResponse(customerId)), cancellationToken);
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            return Problems.Conflict(
+        return await commands.RunAsync(
+            idempotencyKey,
+            request,
+            (session, _) =>
+            {
+                var customerId = Guid.CreateVersion7();
+                session.Events.StartStream<Customer>(customerId, Customer.Register(customerId, firstName!, lastName!, email!));
+                // Its primary key is the normalized address: a second customer with the address cannot commit.
+                session.Insert(new EmailReservation(email!.Normalized, customerId));
+                return Task.FromResult<IResult>(TypedResults.Created($"/customers/{customerId}", new CustomerCreatedResponse(customerId)));
+            },
+            cancellationToken,
+            onDuplicate: () => Problems.Conflict(
                 "The email address is already registered.",
-                $"A customer with the email address '{Problems.Truncate(email.Value)}' already exists.");
-        }
+                $"A customer with the email address '{Problems.Truncate(email!.Value)}' already exists."));
     }
 }

@@ -1,0 +1,15 @@
+using Bank.BuildingBlocks.Web.Idempotency;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bank.BuildingBlocks.Commands;
+
+public static class CommandsSetup
+{
+    /// <summary>The commands' one path, and the answers it keeps under idempotency keys.</summary>
+    public static IServiceCollection AddCommands(this IServiceCollection services)
+    {
+        services.AddIdempotentCommands();
+        services.AddScoped<CommandPath>();
+        return services;
+    }
+}
