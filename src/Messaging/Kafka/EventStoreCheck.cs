@@ -10,9 +10,8 @@ namespace Bank.Messaging.Kafka;
 /// in one query, by its stream and version (the store's unique index), and must be the stored event of that id and
 /// type. It is then handed on with the stored payload and commit time, whatever the message carried; a message that no
 /// stored event matches is refused, and parks its key.
-/// The lookup is an index probe per event, prepared once per connection and planned once: as a join planned anew for
-/// every batch, its planning cost PostgreSQL more than running it, and at times it chose a merge join over the whole
-/// events table.
+/// The lookup is an index probe per event, prepared once per connection and planned once, so that PostgreSQL neither
+/// plans it again for every batch nor chooses, for some batch, a join over the whole events table.
 /// </summary>
 internal sealed class EventStoreCheck(string connectionString) : IDisposable
 {

@@ -75,7 +75,7 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             }
 
             // The page is sent after linger.ms and its delivery reports arrive on the producer's own poll thread.
-            // Flush is not used: it polls in 10 ms slices, which made every page, however small, take 10 ms.
+            // Flush is not used: it polls in 10 ms slices, so even a page of one event would wait for a slice.
             await pending.Completion.WaitAsync(cancellationToken);
             if (_clock.GetUtcNow() - page.Min(e => e.Timestamp) > LateAfter)
             {

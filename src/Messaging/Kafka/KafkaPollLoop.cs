@@ -12,11 +12,11 @@ namespace Bank.Messaging.Kafka;
 /// <remarks>
 /// A member that has had nothing to do for <see cref="IdleAfter"/> pauses its partitions: a broker answers a fetch
 /// with nothing only after <c>fetch.wait.max.ms</c>, so an idle member would otherwise fetch many times a second for
-/// good (the embedded broker's short wait made that most of an idle host's CPU). An append anywhere
+/// good. An append anywhere
 /// (<see cref="AppendSignal"/>) resumes it before the relay has sent the events, and the relay notifies again when it
 /// sends events long after their append (a backlog after a takeover, a refill after broker loss). Without any
-/// notification it still looks every <see cref="KafkaOptions.IdleLookInterval"/>, for events whose notification was lost
-/// (looks once a second were most of an idle member's CPU).
+/// notification it still looks every <see cref="KafkaOptions.IdleLookInterval"/>, for events whose notification was lost;
+/// each look costs an idle member CPU, so they are rare.
 /// </remarks>
 internal sealed class KafkaPollLoop
 {
