@@ -1,4 +1,4 @@
-using Bank.Messaging.Kafka;
+using Bank.Messaging.Kafka.Parking;
 using Marten;
 
 namespace Bank.Host;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Bank.Accounts.Contracts;
 using Bank.Customers.Contracts;
 using Bank.Messaging.EmbeddedKafka;
-using Bank.Messaging.Kafka;
+using Bank.Messaging.Kafka.Cluster;
 
 namespace Bank.Host;
 

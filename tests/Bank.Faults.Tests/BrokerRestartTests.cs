@@ -1,6 +1,6 @@
 using System.Globalization;
 using Bank.Messaging.Events;
-using Bank.Messaging.Kafka;
+using Bank.Messaging.Kafka.Cluster;
 using Bank.Testing;
 using Xunit;
 
@@ -87,7 +87,7 @@ public sealed class BrokerRestartTests : FaultFixture
     {
         var settings = Settings;
         settings.Remove("Kafka:BootstrapServers");
-        settings["Logging:LogLevel:Bank.Messaging.Kafka.BrokerLossRefill"] = "Information";
+        settings["Logging:LogLevel:Bank.Messaging.Kafka.Producing.BrokerLossRefill"] = "Information";
         await using (var first = await HostProcess.StartAsync(settings))
         {
             using var client = first.CreateClient();

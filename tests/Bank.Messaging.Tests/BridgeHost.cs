@@ -6,7 +6,7 @@ using Bank.Accounts.Contracts;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
-using Bank.Messaging.Kafka;
+using Bank.Messaging.Kafka.Parking;
 using Bank.Testing;
 using Confluent.Kafka;
 using MassTransit;
@@ -88,7 +88,7 @@ public sealed class BridgeHost : IAsyncDisposable
 
     /// <summary>How many partitions of events_Account this instance's member of <paramref name="group"/> holds (librdkafka's statistics, every second).</summary>
     public int PartitionsHeld(string group) =>
-        _host.Services.GetRequiredService<Bank.Messaging.Kafka.ConsumerGroupState>().Held.Where(h => h.Group == group).Sum(h => h.Partitions);
+        _host.Services.GetRequiredService<Bank.Messaging.Kafka.Consuming.ConsumerGroupState>().Held.Where(h => h.Group == group).Sum(h => h.Partitions);
 
     public static async Task<BridgeHost> StartAsync(
         TestDatabase database, string bootstrapServers, Recorder recorder, string groupSuffix, IReadOnlyDictionary<string, string?>? settings = null)

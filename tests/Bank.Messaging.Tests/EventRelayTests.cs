@@ -4,7 +4,7 @@ using System.Text.Json;
 using Bank.Accounts.Contracts;
 using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Events;
-using Bank.Messaging.Kafka;
+using Bank.Messaging.Kafka.Cluster;
 using Bank.Testing;
 using Marten;
 using Marten.Services;

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using Bank.BuildingBlocks.Consumers;
+using Bank.BuildingBlocks.EventSourcing;
+using Confluent.Kafka;
+
+namespace Bank.Messaging.Events;
+
+/// <summary>Reads a broadcast event from a Kafka message, its headers parsed once, as the relay wrote them.</summary>
+internal static class KafkaEventReader
+{
+    public static ReadMessage Read(ConsumeResult<string, byte[]> message, EventTypeRegistry eventTypes)
+    {
+        var headers = message.Message.Headers;
+        if (Header(headers, EventHeaders.MessageType) is not { } typeName)
+        {
+            return new ReadMessage(null, $"The message has no '{EventHeaders.MessageType}' header.");
+        }
+
+        if (!eventTypes.TryGet(typeName, out var type))
+        {
+            return new ReadMessage(null, $"The message type '{(typeName.Length <= 64 ? typeName : typeName[..64] + "…")}' is not an event type of this bank.");
+        }
+
+        // Exactly as the relay writes it: a key written another way would escape its parked twin.
+        if (!Guid.TryParse(message.Message.Key, out var streamId) || message.Message.Key != streamId.ToString("D"))
+        {
+            return new ReadMessage(null, "The message key is not a stream id (a GUID in D format, lower case).");
+        }
+
+        if (!Guid.TryParse(Header(headers, EventHeaders.EventId), out var eventId)
+            || !long.TryParse(Header(headers, EventHeaders.StreamVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            || !long.TryParse(Header(headers, EventHeaders.GlobalPosition), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            || !DateTimeOffset.TryParse(Header(headers, EventHeaders.Timestamp), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp))
+        {
+            return new ReadMessage(
+                null,
+                $"The message lacks a valid '{EventHeaders.EventId}', '{EventHeaders.StreamVersion}', '{EventHeaders.GlobalPosition}' or '{EventHeaders.Timestamp}' header.");
+        }
+
+        var source = new MessageSource(message.Topic, message.Partition.Value, message.Offset.Value, message.Message.Key);
+        return new ReadMessage(
+            new ReceivedEvent(
+                type, message.Message.Value ?? [], new EventMetadata(eventId, streamId, version, position, timestamp), source, Header(headers, EventHeaders.TraceParent)),
+            null);
+    }
+
+    /// <summary>The message's global position, when it carries one.</summary>
+    public static long? PositionOf(ConsumeResult<string, byte[]> message) =>
+        long.TryParse(Header(message.Message.Headers, EventHeaders.GlobalPosition), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : null;
+
+    private static string? Header(Headers? headers, string name) =>
+        headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
+}

@@ -1,0 +1,122 @@
+using Bank.Messaging.Kafka.Cluster;
+using Bank.Messaging.Telemetry;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Kafka.Consuming;
+
+/// <summary>
+/// Reads, every two seconds, each module group's committed offsets and the ends of their partitions from the
+/// cluster, so that lag and stalls show for every partition, including those of a member that died: no member
+/// reports on partitions it does not hold. <c>/health</c> and <c>/metrics</c> answer from what was last read.
+/// </summary>
+internal sealed class ConsumerGroupWatch(
+    KafkaCluster cluster,
+    ConsumerGroups groups,
+    ConsumerGroupState state,
+    MessagingMetrics metrics,
+    ILogger<ConsumerGroupWatch> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    // Reachability answers fast; reading offsets may take longer on a loaded cluster.
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    private bool _failing;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var log = new KafkaLog(logger);
+        using var timer = new PeriodicTimer(Interval);
+        IAdminClient? admin = null;
+        try
+        {
+            await cluster.TopicsReady.WaitAsync(stoppingToken);
+            do
+            {
+                admin ??= new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()))
+                    .SetLogHandler((_, message) => log.Write(message))
+                    .Build();
+                if (!await ObserveAsync(admin, stoppingToken))
+                {
+                    // A client whose requests timed out against a restarted broker can keep timing out: start afresh.
+                    admin.Dispose();
+                    admin = null;
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            admin?.Dispose();
+        }
+    }
+
+    /// <summary>False when the cluster could not be read.</summary>
+    private async Task<bool> ObserveAsync(IAdminClient admin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metadata = await Task.Run(() => admin.GetMetadata(MetadataTimeout), cancellationToken);
+            var partitionsOf = metadata.Topics
+                .Where(t => !t.Error.IsError)
+                .ToDictionary(t => t.Topic, t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)).ToList());
+            var watched = groups.All.SelectMany(g => g.Topics).Distinct().Where(partitionsOf.ContainsKey).SelectMany(t => partitionsOf[t]).ToList();
+            if (metadata.Brokers.Count == 0 || watched.Count == 0)
+            {
+                Failed("no broker or none of the topics is known yet");
+                return false;
+            }
+
+            var ends = (await admin.ListOffsetsAsync(
+                    watched.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = OffsetSpec.Latest() }),
+                    new ListOffsetsOptions { RequestTimeout = RequestTimeout }))
+                .ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
+            foreach (var group in groups.All)
+            {
+                var partitions = group.Topics.Where(partitionsOf.ContainsKey).SelectMany(t => partitionsOf[t]).ToList();
+                var committed = (await admin.ListConsumerGroupOffsetsAsync(
+                        [new ConsumerGroupTopicPartitions(group.Group, partitions)],
+                        new ListConsumerGroupOffsetsOptions { RequestTimeout = RequestTimeout }))
+                    .Single().Partitions;
+                var observed = committed
+                    .Where(c => ends.ContainsKey(c.TopicPartition))
+                    .Select(c => (c.Topic, c.Partition.Value, Committed: c.Offset.Value, End: ends[c.TopicPartition]))
+                    .ToList();
+                state.Observed(group.Group, observed);
+                metrics.ConsumerLag(group.Group, observed.ToDictionary(p => (p.Topic, p.Value), p => Math.Max(0, p.End - Math.Max(p.Committed, 0))));
+            }
+
+            if (_failing)
+            {
+                _failing = false;
+                logger.LogInformation("Kafka is reachable again: consumer groups are watched");
+            }
+
+            return true;
+        }
+        catch (KafkaException e)
+        {
+            Failed(e.Error.Reason);
+            return false;
+        }
+    }
+
+    private void Failed(string reason)
+    {
+        // Logged when it starts failing, not every two seconds after.
+        if (!_failing)
+        {
+            _failing = true;
+            logger.LogWarning("Cannot read the consumer groups' offsets from Kafka: {Reason}", reason);
+        }
+
+        state.ObservationFailed(reason);
+    }
+}

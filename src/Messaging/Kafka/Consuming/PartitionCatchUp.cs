@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.Messaging.Dispatch;
+using Bank.Messaging.Events;
+using Bank.Messaging.Kafka.Cluster;
+using Bank.Messaging.Relay;
+using Bank.Messaging.Telemetry;
+using Confluent.Kafka;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Kafka.Consuming;
+
+/// <summary>
+/// Makes up, from the event store, for what a partition no longer holds. Kafka keeps messages only for a while (the
+/// embedded broker: the newest 5 MB of a partition), so a group that starts late or falls further behind than that
+/// would begin at the oldest message left and silently miss the rest. Whenever this member gets a partition, the first
+/// thing read from it (a message, or the partition's end) tells whether Kafka may have skipped something: when it is the
+/// partition's oldest message and the partition no longer starts at 0, the partition's events after the group's
+/// recorded position (<see cref="ConsumerPosition"/>) and before that first item are read from the store and handled by
+/// the same module handler, before anything Kafka delivers. A few of them may have been handled already (positions are
+/// recorded every second, and a group may simply have stopped there): they change nothing.
+/// </summary>
+internal sealed class PartitionCatchUp(
+    IConsumer<string, byte[]> consumer,
+    string group,
+    string topic,
+    ModuleEventHandler module,
+    Type[] eventTypesOfTopic,
+    EventTypeRegistry eventTypes,
+    KafkaCluster cluster,
+    IDocumentStore store,
+    PartitionProgress progress,
+    ConsumerGroupState groupState,
+    MessagingMetrics metrics,
+    ILogger logger)
+{
+    private const int PageSize = 1000;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly ShardName Relay = new(EventRelay.SubscriptionName, ShardName.All, 1, null);
+
+    // Partitions this member got and has not compared yet; written by the poll loop's rebalance callbacks.
+    private readonly ConcurrentDictionary<int, bool> _unchecked = new();
+
+    // Read once: a topic whose partitions were added has its keys spread anew, which no catch-up could follow anyway.
+    private int? _partitionCount;
+
+    public void Assigned(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _unchecked[partition.Partition.Value] = true;
+        }
+    }
+
+    public void Revoked(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _unchecked.TryRemove(partition.Partition.Value, out _);
+        }
+    }
+
+    /// <summary>Whether the end of <paramref name="partition"/> is still to be compared (the poll loop passes on only those).</summary>
+    public bool Awaits(TopicPartition partition) => _unchecked.ContainsKey(partition.Partition.Value);
+
+    /// <summary>
+    /// Catches up every partition whose first message or end since it was assigned is in <paramref name="batch"/>,
+    /// trying again until that worked or the host stops: nothing of those partitions is handled before.
+    /// </summary>
+    public async Task BeforeAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    {
+        if (_unchecked.IsEmpty)
+        {
+            return;
+        }
+
+        var firstItems = new Dictionary<int, ConsumeResult<string, byte[]>>();
+        foreach (var item in batch.Where(item => _unchecked.ContainsKey(item.Partition.Value)))
+        {
+            firstItems.TryAdd(item.Partition.Value, item);
+        }
+
+        if (firstItems.Count == 0)
+        {
+            return;
+        }
+
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                var skipped = await Task.Run(() => Skipped(firstItems.Values), stoppingToken);
+                if (skipped.Count > 0)
+                {
+                    // Each partition's first item: the position of the oldest event it still holds, or null for its end
+                    // (or a message without a position, which is parked anyway): everything relayed.
+                    await CatchUpAsync(
+                        skipped.ToDictionary(item => item.Partition.Value, item => item.IsPartitionEOF ? null : KafkaEventReader.PositionOf(item)),
+                        stoppingToken);
+                }
+
+                foreach (var partition in firstItems.Keys)
+                {
+                    _unchecked.TryRemove(partition, out _);
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Consumer group {Group} could not catch up {Topic} from the event store; it tries again", group, topic);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first items that may follow a gap: Kafka starts a group at its committed offset, or, where it has none or the
+    /// offset is no longer held, at the partition's oldest message (auto.offset.reset=earliest). A first item past the
+    /// oldest message (the low watermark, cached by the consumer or asked of the partition's leader) started at a committed
+    /// offset, as on every ordinary start and rebalance; one at the oldest message of a partition that no longer starts
+    /// at 0 may have skipped what retention removed.
+    /// </summary>
+    private List<ConsumeResult<string, byte[]>> Skipped(IEnumerable<ConsumeResult<string, byte[]>> firstItems) =>
+        firstItems.Where(item => item.Offset.Value > 0 && item.Offset.Value <= OldestOffset(item.TopicPartition)).ToList();
+
+    // librdkafka refreshes the cached low watermark with its statistics only; before that the partition's leader is
+    // asked (a ListOffsets request, which no rebalance holds up).
+    private long OldestOffset(TopicPartition partition) =>
+        consumer.GetWatermarkOffsets(partition).Low is { Value: >= 0 } cached
+            ? cached.Value
+            : consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).Low.Value;
+
+    private async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
+    {
+        await using var session = store.QuerySession();
+        var ids = firstHeld.Keys.ToDictionary(p => ConsumerPosition.IdOf(group, topic, p));
+        var recorded = (await session.LoadManyAsync<ConsumerPosition>(stoppingToken, ids.Keys))
+            .ToDictionary(p => p.Partition, p => p.GlobalPosition);
+        var relayed = await store.Advanced.ProjectionProgressFor(Relay, token: stoppingToken);
+
+        // The events each partition misses: after the group's recorded position, before the first one it still holds.
+        var missing = firstHeld.ToDictionary(
+            p => p.Key,
+            p => (After: recorded.GetValueOrDefault(p.Key), Before: p.Value ?? relayed + 1));
+        if (missing.Values.All(range => range.Before <= range.After + 1))
+        {
+            return;
+        }
+
+        var partitionCount = _partitionCount ??= await Task.Run(PartitionCount, stoppingToken);
+        var partitions = string.Join(", ", missing.Keys.Order());
+        groupState.CatchingUp(group, topic, partitions, handled: 0);
+        metrics.CatchingUp(group, topic, missing.Count);
+        long handled = 0;
+        try
+        {
+            var pages = StoredEvents.PagesAsync(
+                session, missing.Values.Min(r => r.After), missing.Values.Max(r => r.Before) - 1, PageSize, eventTypesOfTopic, stoppingToken);
+            await foreach (var page in pages)
+            {
+                var events = page
+                    .Where(stored =>
+                        missing.TryGetValue(KeyPartitions.PartitionOf(stored.StreamId.ToString("D"), partitionCount), out var range) &&
+                        stored.Sequence > range.After && stored.Sequence < range.Before)
+                    .Select(stored => BroadcastEvent.From(stored, eventTypes))
+                    .OfType<BroadcastEvent>()
+                    .Select(ReceivedEvent.From)
+                    .ToList();
+
+                // Not parked: parking needs the Kafka message. The catch-up stops here and is tried again.
+                var finished = await module.HandleAsync(events, static (_, _, _) => Task.FromResult(false), stoppingToken);
+                handled += finished.Count;
+                groupState.CatchingUp(group, topic, partitions, handled);
+                metrics.CaughtUp(group, topic, finished.Count);
+                if (finished.Count < events.Count)
+                {
+                    throw new InvalidOperationException(
+                        $"An event failed while catching up from the event store; {handled} event(s) were handled so far.");
+                }
+            }
+        }
+        finally
+        {
+            groupState.CaughtUp(group, topic);
+            metrics.CatchingUp(group, topic, 0);
+        }
+
+        foreach (var partition in firstHeld.Where(p => p.Value is null).Select(p => p.Key))
+        {
+            progress.CaughtUp(new TopicPartition(topic, partition), relayed);
+        }
+
+        if (handled > 0)
+        {
+            logger.LogWarning(
+                "Consumer group {Group} handled {Count} event(s) of {Topic} partition(s) {Partitions} from the event store: " +
+                "Kafka no longer held them (retention), or they were handled already and changed nothing",
+                group,
+                handled,
+                topic,
+                partitions);
+        }
+    }
+
+    private int PartitionCount()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties())).SetLogHandler((_, _) => { }).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        if (metadata.Error.IsError || metadata.Partitions.Count == 0)
+        {
+            throw new KafkaException(metadata.Error);
+        }
+
+        return metadata.Partitions.Count;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using Bank.Messaging.Events;
+using Confluent.Kafka;
+using Marten;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Kafka.Consuming;
+
+/// <summary>
+/// How far a consumer group finished each partition. The offset after each partition's finished prefix is committed
+/// within <see cref="CommitInterval"/> of finishing, so that a partition handed over later is started right after what
+/// finished here: a cluster may refuse a commit made while its group rebalances (the embedded broker does), so the
+/// hand-over's own commit cannot be relied on. The global position of the last finished event of each partition is kept
+/// in PostgreSQL too (<see cref="ConsumerPosition"/>), from where a broker that lost its contents is refilled. Used by the
+/// batch loop, and by the rebalance callback while the batch loop waits (<see cref="PartitionOwnership"/>).
+/// </summary>
+internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, string group, IDocumentStore store, ILogger logger)
+{
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RecordInterval = TimeSpan.FromSeconds(1);
+
+    // Also touched by a hand-over that waited longer than it may for the batch loop.
+    private readonly ConcurrentDictionary<TopicPartition, Offset> _uncommitted = new();
+    private readonly Dictionary<TopicPartition, long> _positions = [];
+    private readonly HashSet<TopicPartition> _unrecorded = [];
+    private DateTime _nextCommit = DateTime.MinValue;
+    private DateTime _nextRecord = DateTime.UtcNow + RecordInterval;
+
+    /// <summary>Moves each partition of <paramref name="batch"/> past its messages in <paramref name="finished"/> that follow one another from its first.</summary>
+    public void Finished(IReadOnlyList<ConsumeResult<string, byte[]>> batch, IReadOnlySet<ConsumeResult<string, byte[]>> finished)
+    {
+        foreach (var partition in batch.GroupBy(m => m.TopicPartition))
+        {
+            var prefix = partition.OrderBy(m => m.Offset.Value).TakeWhile(finished.Contains).ToList();
+            if (prefix.Count == 0)
+            {
+                continue;
+            }
+
+            _uncommitted[partition.Key] = prefix[^1].Offset + 1;
+            if (prefix.Select(KafkaEventReader.PositionOf).LastOrDefault(p => p is not null) is { } position)
+            {
+                _positions[partition.Key] = position;
+                _unrecorded.Add(partition.Key);
+            }
+        }
+    }
+
+    /// <summary>The partition was caught up from the event store up to <paramref name="position"/>.</summary>
+    public void CaughtUp(TopicPartition partition, long position)
+    {
+        if (_positions.GetValueOrDefault(partition) < position)
+        {
+            _positions[partition] = position;
+            _unrecorded.Add(partition);
+        }
+    }
+
+    /// <summary>How long until something finished is due to be committed or recorded, or null when nothing is.</summary>
+    public TimeSpan? UntilDue
+    {
+        get
+        {
+            var due = new[] { _uncommitted.Count > 0 ? _nextCommit : DateTime.MaxValue, _unrecorded.Count > 0 ? _nextRecord : DateTime.MaxValue }.Min();
+            return due == DateTime.MaxValue ? null : (due - DateTime.UtcNow) is { Ticks: > 0 } wait ? wait : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Commits and records what finished, each at most as often as it is due unless <paramref name="now"/> is set.</summary>
+    public async Task SaveAsync(bool now, CancellationToken cancellationToken)
+    {
+        if (_uncommitted.Count > 0 && (now || DateTime.UtcNow >= _nextCommit))
+        {
+            _nextCommit = DateTime.UtcNow + CommitInterval;
+            Commit(_uncommitted.Keys.ToList());
+        }
+
+        await RecordPositionsAsync(now, cancellationToken);
+    }
+
+    /// <summary>Commits what finished on partitions being handed over, before their new owner starts (from the rebalance callback).</summary>
+    public void HandOver(IEnumerable<TopicPartition> partitions) => Commit(partitions.ToList());
+
+    /// <summary>Forgets partitions lost without a hand-over: nothing can be committed for them any more.</summary>
+    public void Lost(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _uncommitted.TryRemove(partition, out _);
+        }
+    }
+
+    private void Commit(List<TopicPartition> partitions)
+    {
+        var offsets = partitions
+            .Select(p => _uncommitted.TryGetValue(p, out var offset) ? new TopicPartitionOffset(p, offset) : null)
+            .OfType<TopicPartitionOffset>()
+            .ToList();
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(offsets);
+            foreach (var offset in offsets)
+            {
+                // Unless something newer finished meanwhile.
+                _uncommitted.TryRemove(new KeyValuePair<TopicPartition, Offset>(offset.TopicPartition, offset.Offset));
+            }
+        }
+        catch (KafkaException e)
+        {
+            // Tried again when next due; a partition handed over meanwhile is read again from its last commit by its new
+            // owner, and applying an event twice changes nothing.
+            logger.LogDebug("Consumer group {Group} could not commit {Offsets}: {Reason}", group, string.Join(", ", offsets), e.Error.Reason);
+        }
+    }
+
+    /// <summary>Records the positions that moved, at most once a second unless <paramref name="now"/> is set.</summary>
+    private async Task RecordPositionsAsync(bool now, CancellationToken cancellationToken)
+    {
+        if (_unrecorded.Count == 0 || (!now && DateTime.UtcNow < _nextRecord))
+        {
+            return;
+        }
+
+        _nextRecord = DateTime.UtcNow + RecordInterval;
+        var positions = _unrecorded
+            .Select(p => new ConsumerPosition(ConsumerPosition.IdOf(group, p.Topic, p.Partition.Value), group, p.Topic, p.Partition.Value, _positions[p]))
+            .ToArray();
+        try
+        {
+            await using var session = store.LightweightSession();
+            session.Store(positions);
+            await session.SaveChangesAsync(cancellationToken);
+            _unrecorded.Clear();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Best effort, and the database may be away (Marten wraps or disposes what Npgsql threw): never stop the group for it.
+            logger.LogWarning(e, "Consumer group {Group} could not record its positions; it tries again with the next batch", group);
+        }
+    }
+}

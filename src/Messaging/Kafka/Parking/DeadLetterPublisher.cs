@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using Bank.Messaging.Kafka.Cluster;
+using Bank.Messaging.Telemetry;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bank.Messaging.Kafka.Parking;
+
+/// <summary>
+/// Sends a message that its consumers could not handle to <c>{topic}.dlt</c>: same key, value and
+/// headers, plus headers saying what failed, where and for which consumer group.
+/// </summary>
+internal sealed class DeadLetterPublisher : IDisposable
+{
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly KafkaOptions _options;
+    private readonly ILogger<DeadLetterPublisher> _logger;
+    private readonly MessagingMetrics _metrics;
+
+    public DeadLetterPublisher(KafkaCluster cluster, IOptions<KafkaOptions> options, MessagingMetrics metrics, ILogger<DeadLetterPublisher> logger)
+    {
+        _metrics = metrics;
+        _options = options.Value;
+        _logger = logger;
+        var log = new KafkaLog(logger);
+        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientProperties())
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            ClientId = "bank-dead-letters",
+        })
+            .SetLogHandler((_, message) => log.Write(message))
+            .SetErrorHandler((_, error) => log.Error("Kafka dead-letter producer", error))
+            .Build();
+    }
+
+    /// <summary>True once the dead-letter topic acknowledged the message.</summary>
+    public async Task<bool> TryPublishAsync(ConsumeResult<string, byte[]> failed, string consumerGroup, Exception error, CancellationToken cancellationToken)
+    {
+        var headers = new Headers();
+        foreach (var header in failed.Message.Headers ?? [])
+        {
+            headers.Add(header.Key, header.GetValueBytes());
+        }
+
+        var failure = error is MassTransit.ConsumerException { InnerException: { } inner } ? inner : error;
+        headers.Add(DeadLetterHeaders.ExceptionType, Encoding.UTF8.GetBytes(failure.GetType().FullName ?? failure.GetType().Name));
+        headers.Add(DeadLetterHeaders.ExceptionMessage, Encoding.UTF8.GetBytes(failure.Message));
+        headers.Add(DeadLetterHeaders.ConsumerGroup, Encoding.UTF8.GetBytes(consumerGroup));
+        headers.Add(DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes(failed.Topic));
+        headers.Add(DeadLetterHeaders.OriginalPartition, Encoding.UTF8.GetBytes(failed.Partition.Value.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(DeadLetterHeaders.OriginalOffset, Encoding.UTF8.GetBytes(failed.Offset.Value.ToString(CultureInfo.InvariantCulture)));
+
+        try
+        {
+            await _producer.ProduceAsync(
+                _options.DeadLetterTopicFor(failed.Topic),
+                new Message<string, byte[]> { Key = failed.Message.Key, Value = failed.Message.Value, Headers = headers },
+                cancellationToken);
+            _metrics.DeadLettered(consumerGroup, failed.Topic);
+            return true;
+        }
+        catch (ProduceException<string, byte[]> e)
+        {
+            _logger.LogError(e, "Could not send a message of {Topic} to its dead-letter topic: {Reason}", failed.Topic, e.Error.Reason);
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
+    }
+}
