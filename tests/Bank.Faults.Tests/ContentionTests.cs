@@ -107,7 +107,7 @@ public sealed class ContentionTests : FaultFixture
         var answered = await Task.WhenAll(answers);
 
         Assert.All(answered, a => Assert.True(
-            a.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, $"{(int)a.StatusCode} {a.Body}"));
+            a.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, $"{(int)a.StatusCode} {a.Body}\n{string.Join('\n', host.Output.Split('\n').SkipWhile(l => !l.Contains("fail:", StringComparison.Ordinal)).Take(40))}"));
         Assert.Contains(answered, a => a.StatusCode == HttpStatusCode.OK);
         var total = await BalanceAsync($"SELECT sum((data->>'balance')::numeric)::text FROM accounts.mt_doc_account WHERE id IN ({string.Join(", ", ring.Select(a => $"'{a}'"))})");
         Assert.Equal(ring.Count * 50m, total);
