@@ -3,6 +3,7 @@ using Bank.BuildingBlocks.Web;
 using Bank.Customers;
 using Bank.Host;
 using Bank.Host.Authentication;
+using Bank.Host.Operations;
 using Scalar.AspNetCore;
 
 if (args is [StandaloneKafkaBroker.Command, .. var brokerArgs])

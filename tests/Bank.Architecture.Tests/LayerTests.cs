@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Bank.Accounts;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Customers;
@@ -11,7 +10,7 @@ namespace Bank.Architecture.Tests;
 
 /// <summary>
 /// The layers: modules build on the building blocks and on each other's Contracts only; the messaging
-/// infrastructure is the host's business; nothing depends back up; no namespace depends on itself in a circle.
+/// infrastructure is the host's business; nothing depends back up.
 /// </summary>
 public sealed class LayerTests
 {
@@ -60,58 +59,6 @@ public sealed class LayerTests
         Assert.Equal(["Bank.BuildingBlocks"], references);
     }
 
-    [Theory]
-    [InlineData("Bank.BuildingBlocks")]
-    [InlineData("Bank.Messaging")]
-    [InlineData("Bank.Customers")]
-    [InlineData("Bank.Accounts")]
-    [InlineData("Bank.Host")]
-    public void No_namespace_depends_on_itself_through_others(string assembly)
-    {
-        var dependencies = NamespaceDependencies(AssemblyOf(assembly));
-
-        var cycles = dependencies.Keys
-            .SelectMany(from => Reachable(dependencies, from).Where(to => string.CompareOrdinal(from, to) < 0 && Reachable(dependencies, to).Contains(from))
-                .Select(to => $"{from} <-> {to}"))
-            .ToList();
-
-        Assert.True(cycles.Count == 0, "Namespace cycles: " + string.Join("; ", cycles));
-    }
-
     private static Assembly AssemblyOf(string name) =>
         new[] { BuildingBlocks, Messaging, Customers, Accounts, Host }.Single(a => a.GetName().Name == name);
-
-    /// <summary>For each namespace of the assembly, the other namespaces of it whose types its types use.</summary>
-    private static Dictionary<string, List<string>> NamespaceDependencies(Assembly assembly)
-    {
-        var typesByNamespace = assembly.GetTypes()
-            .Where(t => t is { IsNested: false, Namespace: not null } && !t.Name.Contains('<', StringComparison.Ordinal))
-            .GroupBy(t => t.Namespace!)
-            .ToDictionary(g => g.Key, g => g.Select(t => t.FullName!).ToArray());
-        return typesByNamespace.Keys.ToDictionary(
-            ns => ns,
-            ns => typesByNamespace
-                .Where(other => other.Key != ns && !Types.InAssembly(assembly).That().ResideInNamespaceMatching($"^{Regex.Escape(ns)}$")
-                    .ShouldNot().HaveDependencyOnAny(other.Value).GetResult().IsSuccessful)
-                .Select(other => other.Key)
-                .ToList());
-    }
-
-    private static HashSet<string> Reachable(Dictionary<string, List<string>> dependencies, string from)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var next = new Stack<string>(dependencies[from]);
-        while (next.TryPop(out var ns))
-        {
-            if (seen.Add(ns))
-            {
-                foreach (var dependency in dependencies[ns])
-                {
-                    next.Push(dependency);
-                }
-            }
-        }
-
-        return seen;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Bank.Accounts.Domain;
+using Bank.Accounts.Streams;
 using Bank.BuildingBlocks.Commands;
 using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Web;

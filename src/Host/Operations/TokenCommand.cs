@@ -1,8 +1,9 @@
 using System.Globalization;
 using Bank.BuildingBlocks.Web.Access;
+using Bank.Host.Authentication;
 using Marten;
 
-namespace Bank.Host.Authentication;
+namespace Bank.Host.Operations;
 
 /// <summary>
 /// <c>Bank.Host token --operator | --customer CUSTOMER_ID [--lifetime 8h]</c>: prints, as its last line, a token signed
@@ -27,7 +28,7 @@ internal static class TokenCommand
             return 2;
         }
 
-        await using var services = QueryModelCommands.BuildServices(request.Settings, connectionString: null, configure: (services, configuration) =>
+        await using var services = OperatorServices.Build(request.Settings, connectionString: null, configure: (services, configuration) =>
             services.AddBankAuthentication(configuration));
         await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var token = await services.GetRequiredService<LocalSigningKey>().IssueAsync(request.Role, request.Subject, request.Lifetime, CancellationToken.None);

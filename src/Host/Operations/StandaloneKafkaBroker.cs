@@ -4,7 +4,7 @@ using Bank.Customers.Contracts;
 using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Kafka.Cluster;
 
-namespace Bank.Host;
+namespace Bank.Host.Operations;
 
 /// <summary>
 /// <c>Bank.Host kafka-broker [--port 9092] [--partitions 6]</c>: the embedded Kafka-protocol broker as a

@@ -1,7 +1,7 @@
 using Bank.Messaging.Kafka.Parking;
 using Marten;
 
-namespace Bank.Host;
+namespace Bank.Host.Operations;
 
 /// <summary>
 /// <c>Bank.Host dead-letters [list | replay [--group G] [--key K] | discard [--group G] --key K [--event EVENT_ID]]</c>:
@@ -22,7 +22,7 @@ internal static class DeadLetterCommands
             return 2;
         }
 
-        await using var services = QueryModelCommands.BuildServices(request.Settings, connectionString: null, transport: "Kafka");
+        await using var services = OperatorServices.Build(request.Settings, connectionString: null, transport: "Kafka");
         await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var deadLetters = services.GetRequiredService<DeadLetters>();
         if (request.Group is { } group && !deadLetters.Groups.Contains(group))

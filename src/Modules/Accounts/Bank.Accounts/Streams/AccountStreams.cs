@@ -3,7 +3,7 @@ using Bank.BuildingBlocks.Web.Access;
 using JasperFx.Events;
 using Marten;
 
-namespace Bank.Accounts;
+namespace Bank.Accounts.Streams;
 
 /// <summary>How the account commands load the accounts they change.</summary>
 internal static class AccountStreams
