@@ -76,7 +76,10 @@ public sealed class ModuleHarness : IAsyncDisposable
                 type, e.Event, Guid.NewGuid(), StreamIdOf(e.Event, type), e.StreamVersion, position, DateTimeOffset.UtcNow.AddSeconds(position), TraceParent: null));
         }).ToList();
 
-        await _handler.HandleAsync(batch, static (_, error, _) => throw error, CancellationToken.None);
+        if ((await _handler.HandleAsync(batch, CancellationToken.None)).Failed is [var failed, ..])
+        {
+            throw failed.Error;
+        }
     }
 
     public async Task<T?> LoadAsync<T>(Guid id)

@@ -13,13 +13,6 @@ using Microsoft.Extensions.Logging;
 namespace Bank.Messaging.Dispatch;
 
 /// <summary>
-/// Decides what becomes of an event whose consumers still fail after their retries: true once it is
-/// set aside (parked, say), false to keep it unfinished. Either way the later events of its stream in
-/// the batch are not handled: they stay unfinished, to keep their order.
-/// </summary>
-internal delegate Task<bool> SetAside(ReceivedEvent failed, Exception error, CancellationToken cancellationToken);
-
-/// <summary>
 /// The one way events enter a module: a batch at a time, in order, through MassTransit's consume pipeline
 /// to the module's consumers (their retry policies apply), all in one service scope, so that the batch's
 /// query-model changes are written in one transaction at the end. Kafka, the in-memory transport, replays
@@ -63,19 +56,19 @@ internal sealed class ModuleEventHandler
 
     /// <summary>
     /// Runs the module's consumers for each event in order and writes the query-model changes of those that
-    /// finished (also when <paramref name="cancellationToken"/> stops the batch half way); returns them. An
-    /// event of a type the module does not consume is finished as it is. An event that still fails goes to
-    /// <paramref name="setAside"/> (finished once set aside); the later events of its stream in the batch
-    /// stay unfinished, to keep their order. Throws when the changes could not be written: then nothing of the
-    /// batch is finished.
+    /// finished (also when <paramref name="cancellationToken"/> stops the batch half way). An event of a type the
+    /// module does not consume is finished as it is. An event whose consumers still fail after their retries is
+    /// returned as failed, with what its consumer threw; the later events of its stream in the batch stay
+    /// unfinished, to keep their order. What becomes of a failed event (parked, say) is the caller's business.
+    /// Throws when the changes could not be written: then nothing of the batch is finished.
     /// </summary>
-    public async Task<IReadOnlyList<ReceivedEvent>> HandleAsync(
-        IReadOnlyList<ReceivedEvent> events, SetAside setAside, CancellationToken cancellationToken)
+    public async Task<HandledBatch> HandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken)
     {
         var finished = new List<ReceivedEvent>(events.Count);
+        var failed = new List<FailedEvent>();
         if (events.Count == 0)
         {
-            return finished;
+            return new HandledBatch(finished, failed);
         }
 
         await using var scope = _scopes.CreateAsyncScope();
@@ -87,20 +80,24 @@ internal sealed class ModuleEventHandler
         {
             foreach (var e in events)
             {
-                var outcome = waiting.Contains(e.StreamId) ? Outcome.Failed : await TryHandleAsync(scope, queryModels, e, setAside, cancellationToken);
-                if (outcome != Outcome.Handled)
+                if (waiting.Contains(e.StreamId))
                 {
-                    waiting.Add(e.StreamId);
+                    continue;
                 }
-                else if (queryModels.EventMovedAView)
+
+                if (await TryHandleAsync(scope, queryModels, e, cancellationToken) is { } error)
+                {
+                    failed.Add(new FailedEvent(e, error));
+                    waiting.Add(e.StreamId);
+                    continue;
+                }
+
+                if (queryModels.EventMovedAView)
                 {
                     moved.Add(e);
                 }
 
-                if (outcome != Outcome.Failed)
-                {
-                    finished.Add(e);
-                }
+                finished.Add(e);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -117,23 +114,16 @@ internal sealed class ModuleEventHandler
             _metrics.QueryModelsWritten(Module, written - e.Metadata.Timestamp);
         }
 
-        return finished;
+        return new HandledBatch(finished, failed);
     }
 
-    private enum Outcome
-    {
-        Handled,
-        SetAside,
-        Failed,
-    }
-
-    private async Task<Outcome> TryHandleAsync(
-        IServiceScope scope, QueryModelBatch queryModels, ReceivedEvent e, SetAside setAside, CancellationToken cancellationToken)
+    /// <summary>Null once the event's consumers have handled it; otherwise what the failing one threw.</summary>
+    private async Task<Exception?> TryHandleAsync(IServiceScope scope, QueryModelBatch queryModels, ReceivedEvent e, CancellationToken cancellationToken)
     {
         queryModels.BeginEvent();
         if (!_messageUrns.TryGetValue(e.Type.ClrType, out var urn))
         {
-            return Outcome.Handled;
+            return null;
         }
 
         var headers = new Dictionary<string, object>(3, StringComparer.OrdinalIgnoreCase)
@@ -150,7 +140,7 @@ internal sealed class ModuleEventHandler
             await (e.Source is null
                 ? _dispatcher.Dispatch(e.Json, headers, cancellationToken, scope, e.Metadata)
                 : _dispatcher.Dispatch(e.Json, headers, cancellationToken, scope, e.Metadata, e.Source));
-            return Outcome.Handled;
+            return null;
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -164,7 +154,8 @@ internal sealed class ModuleEventHandler
                 e.Type.Name,
                 e.StreamId,
                 e.Metadata.StreamVersion);
-            return await setAside(e, error, cancellationToken) ? Outcome.SetAside : Outcome.Failed;
+            // MassTransit wraps what a consumer threw; the consumer's own exception says what went wrong.
+            return error is ConsumerException { InnerException: { } thrown } ? thrown : error;
         }
     }
 

@@ -49,19 +49,12 @@ internal sealed class InMemoryModuleConsumer(
         {
             try
             {
-                var parking = new HashSet<Guid>();
-                var finished = await handler.HandleAsync(
-                    batch.Where(e => !_parkedStreams.Contains(e.StreamId)).ToList(),
-                    (failed, _, _) =>
-                    {
-                        parking.Add(failed.StreamId);
-                        return Task.FromResult(true);
-                    },
-                    stoppingToken);
+                var handled = await handler.HandleAsync(batch.Where(e => !_parkedStreams.Contains(e.StreamId)).ToList(), stoppingToken);
 
                 // Parked only once the batch is written: a batch handled again must not find its streams parked already.
-                _parkedStreams.UnionWith(parking);
-                foreach (var dropped in batch.Except(finished).Where(e => _parkedStreams.Contains(e.StreamId)))
+                _parkedStreams.UnionWith(handled.Failed.Select(f => f.Event.StreamId));
+                var failed = handled.Failed.Select(f => f.Event);
+                foreach (var dropped in batch.Except(handled.Finished).Except(failed).Where(e => _parkedStreams.Contains(e.StreamId)))
                 {
                     logger.LogError(
                         "Module {Module} drops {Type} of stream {StreamId} at version {Version}: the stream is parked behind an event that failed",

@@ -63,8 +63,12 @@ public sealed class QueryModelReplay
                 .Where(e => handler.Consumes(e.Type.ClrType))
                 .Select(ReceivedEvent.From)
                 .ToList();
-            await handler.HandleAsync(events, static (failed, error, _) => throw new InvalidOperationException(
-                $"Replaying {failed.Type.Name} of stream {failed.StreamId} at version {failed.Metadata.StreamVersion} failed.", error), cancellationToken);
+            if ((await handler.HandleAsync(events, cancellationToken)).Failed is [var (failed, error), ..])
+            {
+                throw new InvalidOperationException(
+                    $"Replaying {failed.Type.Name} of stream {failed.StreamId} at version {failed.Metadata.StreamVersion} failed.", error);
+            }
+
             handled += events.Count;
             progress?.Report((page[^1].Sequence, upTo));
         }

@@ -112,12 +112,14 @@ internal sealed class KafkaModuleConsumer(
         logger.LogInformation(
             "Module {Module} consumes {Topic} in consumer group {Group} (session timeout {SessionTimeoutMs} ms)", module, topic, _group, config.SessionTimeoutMs);
 
-        progress = new PartitionProgress(consumer, _group, store, logger);
         var handler = handlers.Get(module);
         var typesOfTopic = handler.EventTypes.Where(type => _options.TopicFor(eventTypes.Get(type).AggregateType) == topic).ToArray();
-        catchUp = new PartitionCatchUp(consumer, _group, topic, handler, typesOfTopic, eventTypes, cluster, store, progress, groupState, metrics, logger);
-        batches = new KafkaBatchHandler(
-            _group, topic, handler, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parked, deadLetters, metrics, progress, catchUp, ownership, time, logger);
+        var member = new GroupMember(_group, topic, handler, typesOfTopic, logger);
+        progress = new PartitionProgress(consumer, _group, store, logger);
+        catchUp = new PartitionCatchUp(consumer, member, eventTypes, cluster, store, progress, groupState, metrics);
+        var parkedKeys = new ParkedKeys(member, parked, deadLetters, time);
+        var attempt = new BatchAttempt(member, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parkedKeys, metrics);
+        batches = new KafkaBatchHandler(attempt, parkedKeys, progress, catchUp, ownership);
         poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, ownership, appended, _options.IdleLookInterval, logger);
         try
         {

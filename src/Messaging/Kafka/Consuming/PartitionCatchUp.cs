@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Relay;
@@ -24,17 +23,13 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// </summary>
 internal sealed class PartitionCatchUp(
     IConsumer<string, byte[]> consumer,
-    string group,
-    string topic,
-    ModuleEventHandler module,
-    Type[] eventTypesOfTopic,
+    GroupMember member,
     EventTypeRegistry eventTypes,
     KafkaCluster cluster,
     IDocumentStore store,
     PartitionProgress progress,
     ConsumerGroupState groupState,
-    MessagingMetrics metrics,
-    ILogger logger)
+    MessagingMetrics metrics)
 {
     private const int PageSize = 1000;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -111,7 +106,7 @@ internal sealed class PartitionCatchUp(
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Consumer group {Group} could not catch up {Topic} from the event store; it tries again", group, topic);
+                member.Logger.LogWarning(e, "Consumer group {Group} could not catch up {Topic} from the event store; it tries again", member.Group, member.Topic);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
@@ -138,7 +133,7 @@ internal sealed class PartitionCatchUp(
     private async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
     {
         await using var session = store.QuerySession();
-        var ids = firstHeld.Keys.ToDictionary(p => ConsumerPosition.IdOf(group, topic, p));
+        var ids = firstHeld.Keys.ToDictionary(p => ConsumerPosition.IdOf(member.Group, member.Topic, p));
         var recorded = (await session.LoadManyAsync<ConsumerPosition>(stoppingToken, ids.Keys))
             .ToDictionary(p => p.Partition, p => p.GlobalPosition);
         var relayed = await store.Advanced.ProjectionProgressFor(Relay, token: stoppingToken);
@@ -154,13 +149,13 @@ internal sealed class PartitionCatchUp(
 
         var partitionCount = _partitionCount ??= await Task.Run(PartitionCount, stoppingToken);
         var partitions = string.Join(", ", missing.Keys.Order());
-        groupState.CatchingUp(group, topic, partitions, handled: 0);
-        metrics.CatchingUp(group, topic, missing.Count);
+        groupState.CatchingUp(member.Group, member.Topic, partitions, handled: 0);
+        metrics.CatchingUp(member.Group, member.Topic, missing.Count);
         long handled = 0;
         try
         {
             var pages = StoredEvents.PagesAsync(
-                session, missing.Values.Min(r => r.After), missing.Values.Max(r => r.Before) - 1, PageSize, eventTypesOfTopic, stoppingToken);
+                session, missing.Values.Min(r => r.After), missing.Values.Max(r => r.Before) - 1, PageSize, member.EventTypesOfTopic, stoppingToken);
             await foreach (var page in pages)
             {
                 var events = page
@@ -173,10 +168,10 @@ internal sealed class PartitionCatchUp(
                     .ToList();
 
                 // Not parked: parking needs the Kafka message. The catch-up stops here and is tried again.
-                var finished = await module.HandleAsync(events, static (_, _, _) => Task.FromResult(false), stoppingToken);
+                var finished = (await member.Module.HandleAsync(events, stoppingToken)).Finished;
                 handled += finished.Count;
-                groupState.CatchingUp(group, topic, partitions, handled);
-                metrics.CaughtUp(group, topic, finished.Count);
+                groupState.CatchingUp(member.Group, member.Topic, partitions, handled);
+                metrics.CaughtUp(member.Group, member.Topic, finished.Count);
                 if (finished.Count < events.Count)
                 {
                     throw new InvalidOperationException(
@@ -186,23 +181,23 @@ internal sealed class PartitionCatchUp(
         }
         finally
         {
-            groupState.CaughtUp(group, topic);
-            metrics.CatchingUp(group, topic, 0);
+            groupState.CaughtUp(member.Group, member.Topic);
+            metrics.CatchingUp(member.Group, member.Topic, 0);
         }
 
         foreach (var partition in firstHeld.Where(p => p.Value is null).Select(p => p.Key))
         {
-            progress.CaughtUp(new TopicPartition(topic, partition), relayed);
+            progress.CaughtUp(new TopicPartition(member.Topic, partition), relayed);
         }
 
         if (handled > 0)
         {
-            logger.LogWarning(
+            member.Logger.LogWarning(
                 "Consumer group {Group} handled {Count} event(s) of {Topic} partition(s) {Partitions} from the event store: " +
                 "Kafka no longer held them (retention), or they were handled already and changed nothing",
-                group,
+                member.Group,
                 handled,
-                topic,
+                member.Topic,
                 partitions);
         }
     }
@@ -210,7 +205,7 @@ internal sealed class PartitionCatchUp(
     private int PartitionCount()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties())).SetLogHandler((_, _) => { }).Build();
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        var metadata = admin.GetMetadata(member.Topic, TimeSpan.FromSeconds(10)).Topics.Single();
         if (metadata.Error.IsError || metadata.Partitions.Count == 0)
         {
             throw new KafkaException(metadata.Error);

@@ -45,9 +45,8 @@ internal sealed class DeadLetterPublisher : IDisposable
             headers.Add(header.Key, header.GetValueBytes());
         }
 
-        var failure = error is MassTransit.ConsumerException { InnerException: { } inner } ? inner : error;
-        headers.Add(DeadLetterHeaders.ExceptionType, Encoding.UTF8.GetBytes(failure.GetType().FullName ?? failure.GetType().Name));
-        headers.Add(DeadLetterHeaders.ExceptionMessage, Encoding.UTF8.GetBytes(failure.Message));
+        headers.Add(DeadLetterHeaders.ExceptionType, Encoding.UTF8.GetBytes(error.GetType().FullName ?? error.GetType().Name));
+        headers.Add(DeadLetterHeaders.ExceptionMessage, Encoding.UTF8.GetBytes(error.Message));
         headers.Add(DeadLetterHeaders.ConsumerGroup, Encoding.UTF8.GetBytes(consumerGroup));
         headers.Add(DeadLetterHeaders.OriginalTopic, Encoding.UTF8.GetBytes(failed.Topic));
         headers.Add(DeadLetterHeaders.OriginalPartition, Encoding.UTF8.GetBytes(failed.Partition.Value.ToString(CultureInfo.InvariantCulture)));

@@ -159,15 +159,7 @@ public sealed class DeadLetters
             return notStored;
         }
 
-        Exception? failure = null;
-        var finished = await handler.HandleAsync(
-            [e],
-            (_, error, _) =>
-            {
-                failure = error;
-                return Task.FromResult(false);
-            },
-            cancellationToken);
-        return finished.Count == 1 ? null : (failure is MassTransit.ConsumerException { InnerException: { } inner } ? inner : failure)?.Message ?? "Not handled.";
+        var handled = await handler.HandleAsync([e], cancellationToken);
+        return handled.Failed is [var failed, ..] ? failed.Error.Message : null;
     }
 }
