@@ -55,6 +55,7 @@ internal static class KafkaSetup
         // Topics first, then the watch on the groups and, where this instance consumes, one consumer group per module.
         services.AddHostedService<KafkaTopicsSetup>();
         services.AddHostedService<ConsumerGroupWatch>();
+        services.AddSingleton<TopicSizes>();
         services.AddSingleton<IBrokerLossRefill, BrokerLossRefill>();
         if (!consumersEnabled)
         {

@@ -120,7 +120,8 @@ internal sealed class KafkaModuleConsumer(
         var parkedKeys = new ParkedKeys(member, parked, deadLetters, time);
         var attempt = new BatchAttempt(member, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parkedKeys, metrics);
         batches = new KafkaBatchHandler(attempt, parkedKeys, progress, catchUp, ownership);
-        poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, ownership, appended, _options.IdleLookInterval, logger);
+        using var idle = new IdleMemberPause(consumer, _group, catchUp.Awaits, appended, _options.IdleLookInterval, logger);
+        poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, ownership, idle, logger);
         try
         {
             await batches.RunAsync(poll.Received, stoppingToken);

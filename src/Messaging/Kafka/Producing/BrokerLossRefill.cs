@@ -22,7 +22,7 @@ namespace Bank.Messaging.Kafka.Producing;
 /// relay's leadership decides, and the refill comes before anything newer.
 /// </summary>
 internal sealed class BrokerLossRefill(
-    KafkaCluster cluster,
+    TopicSizes topicSizes,
     IOptions<KafkaOptions> options,
     EventTypeRegistry eventTypes,
     ModuleConsumerRegistry modules,
@@ -31,19 +31,10 @@ internal sealed class BrokerLossRefill(
     RelayedOffsets offsets,
     RelayStatus status,
     MessagingMetrics metrics,
-    ILogger<BrokerLossRefill> logger) : IBrokerLossRefill, IDisposable
+    ILogger<BrokerLossRefill> logger) : IBrokerLossRefill
 {
     private const int PageSize = 10000;
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
-
-    // One admin client and one probe for the host's lifetime: they reconnect by themselves.
-    private readonly Lazy<IAdminClient> _admin = new(() =>
-        new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties())).SetLogHandler((_, _) => { }).Build());
-
-    private readonly Lazy<IConsumer<Ignore, Ignore>> _probe = new(() =>
-        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(cluster.ClientProperties()) { GroupId = "bank-size-probe" })
-            .SetLogHandler((_, _) => { })
-            .Build());
 
     private Dictionary<TopicPartition, long>? _lastSizes;
     private DateTime _nextCheck = DateTime.MinValue;
@@ -58,7 +49,7 @@ internal sealed class BrokerLossRefill(
         }
 
         _nextCheck = DateTime.UtcNow + CheckInterval;
-        var sizes = await Task.Run(TopicSizes, cancellationToken);
+        var sizes = await Task.Run(topicSizes.Read, cancellationToken);
         if (sizes is null && !wentBack)
         {
             // Unreadable now: the very next call looks again, so that a broker back from a restart is looked at
@@ -74,7 +65,7 @@ internal sealed class BrokerLossRefill(
         {
             await RefillAsync(session, relayedUpTo, cancellationToken);
             offsets.Refilled();
-            sizes = await Task.Run(TopicSizes, cancellationToken) ?? sizes;
+            sizes = await Task.Run(topicSizes.Read, cancellationToken) ?? sizes;
         }
 
         if (sizes is not null)
@@ -85,7 +76,7 @@ internal sealed class BrokerLossRefill(
 
     private async Task RefillAsync(IQuerySession session, long relayedUpTo, CancellationToken cancellationToken)
     {
-        var partitionCounts = await Task.Run(PartitionCounts, cancellationToken);
+        var partitionCounts = await Task.Run(topicSizes.PartitionCounts, cancellationToken);
         var unfinished = await UnfinishedAsync(session, relayedUpTo, partitionCounts, cancellationToken);
         if (unfinished.Count == 0)
         {
@@ -217,49 +208,5 @@ internal sealed class BrokerLossRefill(
         }
 
         return positions;
-    }
-
-    private Dictionary<string, int> PartitionCounts() =>
-        eventTypes.AggregateTypes.Select(options.Value.TopicFor).ToDictionary(
-            topic => topic,
-            topic => _admin.Value.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count,
-            StringComparer.Ordinal);
-
-    /// <summary>Messages ever written to each partition of the event topics (high watermarks), or null when Kafka cannot be asked.</summary>
-    private Dictionary<TopicPartition, long>? TopicSizes()
-    {
-        try
-        {
-            var sizes = new Dictionary<TopicPartition, long>();
-            foreach (var topic in eventTypes.AggregateTypes.Select(options.Value.TopicFor))
-            {
-                var metadata = _admin.Value.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single();
-                foreach (var partition in metadata.Error.IsError ? [] : metadata.Partitions)
-                {
-                    var topicPartition = new TopicPartition(topic, partition.PartitionId);
-                    sizes[topicPartition] = _probe.Value.QueryWatermarkOffsets(topicPartition, TimeSpan.FromSeconds(5)).High.Value;
-                }
-            }
-
-            return sizes;
-        }
-        catch (KafkaException e)
-        {
-            logger.LogDebug("Could not read the sizes of the Kafka topics: {Reason}", e.Error.Reason);
-            return null;
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_probe.IsValueCreated)
-        {
-            _probe.Value.Dispose();
-        }
-
-        if (_admin.IsValueCreated)
-        {
-            _admin.Value.Dispose();
-        }
     }
 }

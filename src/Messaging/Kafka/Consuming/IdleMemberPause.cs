@@ -1,0 +1,163 @@
+using Bank.Messaging.Kafka.Cluster;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Bank.Messaging.Kafka.Consuming;
+
+/// <summary>
+/// Keeps an idle member from fetching. A member that has had nothing to do for <see cref="IdleAfter"/> pauses its
+/// partitions: a broker answers a fetch with nothing only after <c>fetch.wait.max.ms</c>, so an idle member would
+/// otherwise fetch many times a second for good. An append anywhere (<see cref="AppendSignal"/>) resumes it before the
+/// relay has sent the events, and the relay notifies again when it sends events long after their append (a backlog
+/// after a takeover, a refill after broker loss). Without any notification it still looks every
+/// <see cref="KafkaOptions.IdleLookInterval"/>, for events whose notification was lost; each look costs an idle member
+/// CPU, so they are rare. Used from the poll thread only.
+/// </summary>
+internal sealed class IdleMemberPause : IDisposable
+{
+    private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
+    // How long a look lasts: a few fetches.
+    private static readonly TimeSpan LookFor = TimeSpan.FromMilliseconds(50);
+    // How often a paused member serves librdkafka's callbacks (a rebalance) while it waits for an append.
+    private static readonly TimeSpan PausedWait = TimeSpan.FromMilliseconds(100);
+
+    private readonly IConsumer<string, byte[]> _consumer;
+    private readonly string _group;
+    private readonly Predicate<TopicPartition> _endMatters;
+    private readonly AppendSignal _appended;
+    private readonly TimeSpan _lookEvery;
+    private readonly ILogger _logger;
+    private readonly object _appendHeard = new();
+    private readonly HashSet<TopicPartition> _pausedBefore = [];
+    private bool _paused;
+    private long _appendsSeen;
+    private long _busyUntil;
+    private long _pausedAt;
+
+    /// <summary><paramref name="endMatters"/> says whether a partition still waits for its end, which only a fetch reports.</summary>
+    public IdleMemberPause(
+        IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, AppendSignal appended, TimeSpan lookEvery, ILogger logger)
+    {
+        _consumer = consumer;
+        _group = group;
+        _endMatters = endMatters;
+        _appended = appended;
+        _lookEvery = lookEvery;
+        _logger = logger;
+        _appendsSeen = appended.Count;
+        _busyUntil = Environment.TickCount64 + (long)IdleAfter.TotalMilliseconds;
+        appended.Heard += OnAppendHeard;
+    }
+
+    public bool Paused => _paused;
+
+    /// <summary>
+    /// Called from the rebalance callback with the partitions just assigned: they fetch at once, even if this member had
+    /// paused them before they were taken away (librdkafka keeps a partition's pause across assignments).
+    /// </summary>
+    public void Assigned(IEnumerable<TopicPartition> partitions)
+    {
+        // Only those: librdkafka refuses to resume a partition this member has not known.
+        var pausedBefore = partitions.Where(_pausedBefore.Contains).ToList();
+        if (pausedBefore.Count > 0)
+        {
+            _consumer.Resume(pausedBefore);
+        }
+
+        Wake(IdleAfter);
+    }
+
+    /// <summary>
+    /// Before each poll: pauses a member idle for long enough, resumes it after an append or for a look, and while it
+    /// stays paused waits a short while for an append.
+    /// </summary>
+    public void BeforePoll(CancellationToken stopping)
+    {
+        PauseOrResume();
+        if (_paused)
+        {
+            WaitForAppend(stopping);
+        }
+    }
+
+    /// <summary>Called when a message arrives: the member stays busy a while longer.</summary>
+    public void Fetched() => Wake(IdleAfter);
+
+    public void Dispose() => _appended.Heard -= OnAppendHeard;
+
+    private void PauseOrResume()
+    {
+        var now = Environment.TickCount64;
+        var appends = _appended.Count;
+        if (appends != _appendsSeen)
+        {
+            _appendsSeen = appends;
+            Wake(IdleAfter);
+        }
+        else if (_paused && now - _pausedAt >= _lookEvery.TotalMilliseconds)
+        {
+            Wake(LookFor);
+        }
+        else if (!_paused && now >= _busyUntil)
+        {
+            var assigned = _consumer.Assignment;
+            // A partition still being caught up waits for its end, which only a fetch reports.
+            if (assigned.Count > 0 && !assigned.Exists(_endMatters))
+            {
+                _consumer.Pause(assigned);
+                _pausedBefore.UnionWith(assigned);
+                _paused = true;
+                _pausedAt = now;
+            }
+        }
+    }
+
+    // Consume could wait too, but nothing but a message cuts its wait short.
+    private void WaitForAppend(CancellationToken stopping)
+    {
+        lock (_appendHeard)
+        {
+            if (_appended.Count == _appendsSeen && !stopping.IsCancellationRequested)
+            {
+                Monitor.Wait(_appendHeard, PausedWait);
+            }
+        }
+    }
+
+    private void OnAppendHeard()
+    {
+        lock (_appendHeard)
+        {
+            Monitor.PulseAll(_appendHeard);
+        }
+    }
+
+    /// <summary>Fetches again, if paused, and for at least <paramref name="atLeast"/> from now.</summary>
+    private void Wake(TimeSpan atLeast)
+    {
+        var now = Environment.TickCount64;
+        _busyUntil = Math.Max(_busyUntil, now + (long)atLeast.TotalMilliseconds);
+        if (_paused)
+        {
+            var assigned = _consumer.Assignment;
+            _consumer.Resume(assigned);
+            _paused = false;
+            WakeFetchers(assigned);
+        }
+    }
+
+    // librdkafka does not wake a broker's fetcher when partitions resume: it would fetch only when its thread wakes for
+    // something else, up to a second later. A request to the partitions' leaders (one round trip) wakes them.
+    private void WakeFetchers(List<TopicPartition> partitions)
+    {
+        try
+        {
+            var now = new Timestamp(DateTime.UtcNow);
+            _consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(p, now)), TimeSpan.FromSeconds(1));
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogDebug("Kafka consumer group {Group} could not wake its fetchers: {Reason}", _group, e.Error.Reason);
+        }
+    }
+}
