@@ -1,5 +1,6 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Notifications;
 using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.InMemory;
@@ -12,8 +13,6 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging;
 
@@ -58,10 +57,8 @@ public static class MessagingSetup
         }
 
         // Every append notifies, whichever instance relays (RelayWakeup listens).
-        services.AddSingleton(provider => new AppendNotifier(
-            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!, provider.GetRequiredService<ILogger<AppendNotifier>>()));
-        services.AddHostedService(provider => provider.GetRequiredService<AppendNotifier>());
-        services.ConfigureMarten((provider, options) => options.Listeners.Add(new NotifyRelayOnAppend(provider.GetRequiredService<AppendNotifier>())));
+        services.AddDatabaseNotifications();
+        services.ConfigureMarten((provider, options) => options.Listeners.Add(new NotifyRelayOnAppend(provider.GetRequiredService<DatabaseNotifier>())));
         services.ConfigureMarten(options =>
         {
             options.Projections.LeadershipPollingTime = 1000;
@@ -73,10 +70,8 @@ public static class MessagingSetup
         {
             // The relay hears of new events at once instead of polling every second, yet coalesced: Marten's own
             // UseListenNotifyForEventAppends would wake it for every single append.
-            services.AddSingleton(provider => new RelayWakeup(
-                provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!,
-                provider.GetRequiredService<ILogger<RelayWakeup>>(),
-                TimeProvider.System));
+            services.AddSingleton<RelayWakeup>();
+            services.AddSingleton<IChannelListener>(provider => provider.GetRequiredService<RelayWakeup>());
             services.ConfigureMarten((provider, options) => options.Projections.Wakeup = provider.GetRequiredService<RelayWakeup>());
             services.AddSingleton<RelayGate>();
             services.AddHostedService<IdleBrokerLossWatch>();

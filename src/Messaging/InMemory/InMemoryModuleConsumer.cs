@@ -1,5 +1,6 @@
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
+using Bank.Messaging.Retrying;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -45,7 +46,8 @@ internal sealed class InMemoryModuleConsumer(
 
     private async Task HandleUntilWrittenAsync(ModuleEventHandler handler, List<ReceivedEvent> batch, CancellationToken stoppingToken)
     {
-        for (var backoff = TimeSpan.FromMilliseconds(200); ; backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks)))
+        var backoff = new Backoff(MaxBackoff);
+        while (true)
         {
             try
             {
@@ -69,7 +71,7 @@ internal sealed class InMemoryModuleConsumer(
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(e, "Module {Module} could not write the query models of a batch of {Count}; it is handled again", module, batch.Count);
-                await Task.Delay(backoff, stoppingToken);
+                await backoff.WaitAsync(stoppingToken);
             }
         }
     }

@@ -1,5 +1,6 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Notifications;
 using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
@@ -62,9 +63,8 @@ internal static class KafkaSetup
             return;
         }
 
-        services.AddSingleton(provider => new AppendSignal(
-            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!, provider.GetRequiredService<ILogger<AppendSignal>>()));
-        services.AddHostedService(provider => provider.GetRequiredService<AppendSignal>());
+        services.AddSingleton<AppendSignal>();
+        services.AddSingleton<IChannelListener>(provider => provider.GetRequiredService<AppendSignal>());
         foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
         {
             services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<KafkaModuleConsumer>(provider, module));

@@ -1,5 +1,6 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
+using Bank.Messaging.Retrying;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -46,7 +47,7 @@ internal sealed class EventRelay : SubscriptionBase
     {
         var events = ToBroadcast(page.Events);
         using var pass = await _gate.EnterAsync(cancellationToken);
-        var backoff = TimeSpan.FromMilliseconds(200);
+        var backoff = new Backoff(MaxBackoff);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -72,9 +73,8 @@ internal sealed class EventRelay : SubscriptionBase
                     page.SequenceFloor,
                     page.SequenceCeiling,
                     attempt,
-                    backoff.TotalMilliseconds);
-                await Task.Delay(backoff, cancellationToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                    backoff.Next.TotalMilliseconds);
+                await backoff.WaitAsync(cancellationToken);
             }
         }
     }

@@ -1,18 +1,20 @@
+using Bank.BuildingBlocks.Notifications;
 using Marten;
 using Marten.Services;
 
 namespace Bank.Messaging.Relay;
 
 /// <summary>
-/// Tells <see cref="AppendNotifier"/> when a unit of work that appended events has committed.
+/// Notifies every instance (<see cref="EventAppends"/>) when a unit of work that appended events has committed: the
+/// relay wakes, whichever instance runs it.
 /// </summary>
-internal sealed class NotifyRelayOnAppend(AppendNotifier notifier) : DocumentSessionListenerBase
+internal sealed class NotifyRelayOnAppend(DatabaseNotifier notifier) : DocumentSessionListenerBase
 {
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
         if (commit.GetStreams().Any())
         {
-            notifier.EventsAppended();
+            notifier.Notify(EventAppends.Channel);
         }
 
         return Task.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Bank.Messaging.Retrying;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Consuming;
@@ -80,7 +81,7 @@ internal sealed class KafkaBatchHandler(BatchAttempt attempt, ParkedKeys parkedK
     private async Task HandleUntilFinishedAsync(List<Fetched> fetched, CancellationToken stoppingToken)
     {
         var finished = new HashSet<ConsumeResult<string, byte[]>>(ReferenceEqualityComparer.Instance);
-        var backoff = TimeSpan.FromMilliseconds(200);
+        var backoff = new Backoff(MaxBackoff);
         while (true)
         {
             int before;
@@ -117,8 +118,7 @@ internal sealed class KafkaBatchHandler(BatchAttempt attempt, ParkedKeys parkedK
             if (finished.Count == before)
             {
                 await SaveProgressAsync(now: false, stoppingToken);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                await backoff.WaitAsync(stoppingToken);
             }
         }
     }

@@ -3,6 +3,7 @@ using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Relay;
+using Bank.Messaging.Retrying;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using JasperFx.Events.Projections;
@@ -82,7 +83,7 @@ internal sealed class PartitionCatchUp(
             return;
         }
 
-        var backoff = TimeSpan.FromMilliseconds(200);
+        var backoff = new Backoff(MaxBackoff);
         while (true)
         {
             try
@@ -107,8 +108,7 @@ internal sealed class PartitionCatchUp(
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 member.Logger.LogWarning(e, "Consumer group {Group} could not catch up {Topic} from the event store; it tries again", member.Group, member.Topic);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                await backoff.WaitAsync(stoppingToken);
             }
         }
     }

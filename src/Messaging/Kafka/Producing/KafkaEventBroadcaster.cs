@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Bank.BuildingBlocks.Notifications;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Relay;
@@ -25,7 +26,7 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
     private readonly KafkaOptions _options;
     private readonly KafkaCluster _cluster;
     private readonly RelayedOffsets _offsets;
-    private readonly AppendNotifier _notifier;
+    private readonly DatabaseNotifier _notifier;
     private readonly TimeProvider _clock;
     private readonly ILogger<KafkaEventBroadcaster> _logger;
     private IProducer<string, byte[]> _producer;
@@ -35,7 +36,7 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
         KafkaCluster cluster,
         IOptions<KafkaOptions> options,
         RelayedOffsets offsets,
-        AppendNotifier notifier,
+        DatabaseNotifier notifier,
         TimeProvider clock,
         ILogger<KafkaEventBroadcaster> logger)
     {
@@ -80,7 +81,8 @@ internal sealed class KafkaEventBroadcaster : IEventBroadcaster, IDisposable
             await pending.Completion.WaitAsync(cancellationToken);
             if (_clock.GetUtcNow() - page.Min(e => e.Timestamp) > LateAfter)
             {
-                _notifier.EventsRelayedLate();
+                // Consumer group members that went idle since the append was notified wake for them, too.
+                _notifier.Notify(EventAppends.Channel);
             }
 
             return pending.LastPositions();

@@ -1,0 +1,21 @@
+using Bank.BuildingBlocks.Notifications;
+using Bank.BuildingBlocks.Settings;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bank.BuildingBlocks.QueryModels;
+
+public static class QueryModelSetup
+{
+    /// <summary>Queries that wait for their own writes (<see cref="QueryModelOptions.MaxWait"/>).</summary>
+    public static IServiceCollection AddQueryModelWaits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<QueryModelOptions>(configuration);
+        services.AddSingleton(provider => new QueryModelWaits(provider.GetRequiredService<IOptions<QueryModelOptions>>().Value.MaxWait));
+        services.AddDatabaseNotifications();
+        services.AddSingleton<QueryModelAnnouncements>();
+        services.AddSingleton<IChannelListener, QueryModelChanges>();
+        return services;
+    }
+}
