@@ -19,7 +19,6 @@ namespace Bank.Messaging.Relay;
 /// </summary>
 internal sealed class EventRelay : SubscriptionBase
 {
-    public const string SubscriptionName = "EventRelay";
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
@@ -39,7 +38,7 @@ internal sealed class EventRelay : SubscriptionBase
         _eventTypes = eventTypes;
         _status = status;
         _logger = logger;
-        Name = SubscriptionName;
+        Name = RelayProgress.SubscriptionName;
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(

@@ -1,5 +1,5 @@
+using Bank.Messaging.Events;
 using JasperFx.Events.Daemon;
-using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,7 +38,7 @@ internal sealed class IdleBrokerLossWatch(
             {
                 using (await gate.EnterAsync(stoppingToken))
                 {
-                    var relayed = await store.Advanced.ProjectionProgressFor(new ShardName(EventRelay.SubscriptionName, ShardName.All, 1, null), token: stoppingToken);
+                    var relayed = await RelayProgress.ReadAsync(store, stoppingToken);
                     await using var session = store.QuerySession();
                     await refill.RefillIfLostAsync(session, relayed, idle: true, stoppingToken);
                 }

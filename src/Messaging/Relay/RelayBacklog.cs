@@ -1,4 +1,5 @@
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.Messaging.Events;
 using Bank.Messaging.Telemetry;
 using Marten;
 using Microsoft.Extensions.Hosting;
@@ -76,7 +77,7 @@ internal sealed class RelayBacklog(IDocumentStore store, IOptions<RelayOptions> 
             FROM relayed
             """,
             connection);
-        command.Parameters.AddWithValue("relay", $"{EventRelay.SubscriptionName}:All");
+        command.Parameters.AddWithValue("relay", $"{RelayProgress.SubscriptionName}:All");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var (committed, relayed) = (reader.GetInt64(0), reader.GetInt64(1));

@@ -1,6 +1,6 @@
+using Bank.Messaging.Events;
 using JasperFx;
 using JasperFx.Events.Daemon;
-using JasperFx.Events.Projections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,7 +16,6 @@ namespace Bank.Messaging.Relay;
 internal sealed class RelayRecovery(IServiceProvider services, RelayStatus status, ILogger<RelayRecovery> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
-    private static readonly ShardName Relay = new(EventRelay.SubscriptionName, ShardName.All, 1, null);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,7 +29,7 @@ internal sealed class RelayRecovery(IServiceProvider services, RelayStatus statu
                 continue;
             }
 
-            var agent = daemon.CurrentAgents().FirstOrDefault(a => a.Name.Identity == Relay.Identity);
+            var agent = daemon.CurrentAgents().FirstOrDefault(a => a.Name.Identity == RelayProgress.Shard.Identity);
             if (agent is { Status: AgentStatus.Running })
             {
                 seenDown = false;
@@ -53,10 +52,10 @@ internal sealed class RelayRecovery(IServiceProvider services, RelayStatus statu
             {
                 if (agent is { Status: AgentStatus.Paused })
                 {
-                    await daemon.StopAgentAsync(Relay);
+                    await daemon.StopAgentAsync(RelayProgress.Shard);
                 }
 
-                await daemon.StartAgentAsync(Relay, stoppingToken);
+                await daemon.StartAgentAsync(RelayProgress.Shard, stoppingToken);
                 logger.LogInformation("The event relay runs again");
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

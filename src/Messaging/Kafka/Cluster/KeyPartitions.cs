@@ -1,13 +1,12 @@
 using System.IO.Hashing;
 using System.Text;
-using Bank.Messaging.Kafka.Consuming;
 
 namespace Bank.Messaging.Kafka.Cluster;
 
 /// <summary>
 /// Which partition of a topic holds a key's messages: librdkafka's <c>consistent_random</c> partitioner, the CRC-32 of
 /// the key modulo the partition count. The relay's producer is pinned to it, so that what a partition should hold can
-/// be told from the event store alone (<see cref="PartitionCatchUp"/>).
+/// be told from the event store alone (what a consumer group catches up, what a refill sends again).
 /// </summary>
 internal static class KeyPartitions
 {

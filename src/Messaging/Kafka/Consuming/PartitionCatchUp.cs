@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
-using Bank.Messaging.Relay;
 using Bank.Messaging.Retrying;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
-using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Logging;
 
@@ -34,7 +32,6 @@ internal sealed class PartitionCatchUp(
 {
     private const int PageSize = 1000;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-    private static readonly ShardName Relay = new(EventRelay.SubscriptionName, ShardName.All, 1, null);
 
     // Partitions this member got and has not compared yet; written by the poll loop's rebalance callbacks.
     private readonly ConcurrentDictionary<int, bool> _unchecked = new();
@@ -136,7 +133,7 @@ internal sealed class PartitionCatchUp(
         var ids = firstHeld.Keys.ToDictionary(p => ConsumerPosition.IdOf(member.Group, member.Topic, p));
         var recorded = (await session.LoadManyAsync<ConsumerPosition>(stoppingToken, ids.Keys))
             .ToDictionary(p => p.Partition, p => p.GlobalPosition);
-        var relayed = await store.Advanced.ProjectionProgressFor(Relay, token: stoppingToken);
+        var relayed = await RelayProgress.ReadAsync(store, stoppingToken);
 
         // The events each partition misses: after the group's recorded position, before the first one it still holds.
         var missing = firstHeld.ToDictionary(

@@ -46,17 +46,6 @@ internal static class AccountDetailsAtVersion
             return (null, Problems.NotFound("account", accountId));
         }
 
-        if (wanted > stream.Version)
-        {
-            return (null, Problems.Validation(new Dictionary<string, string>
-            {
-                ["minVersion"] = $"The account is at version {stream.Version}; {wanted} does not exist yet.",
-            }));
-        }
-
-        var account = await waits.LoadAsync<AccountDetails>(session, accountId, wanted, cancellationToken);
-        return account is not null && account.Version >= wanted
-            ? (account, null)
-            : (null, Problems.QueryModelBehind("account", accountId, wanted, account?.Version ?? 0));
+        return await waits.LoadAtVersionAsync<AccountDetails>(session, "account", accountId, wanted, stream.Version, cancellationToken);
     }
 }

@@ -136,18 +136,10 @@ internal static class GetCustomerDetailsEndpoint
                 detail: $"Customer {customerId} has no account {account}.");
         }
 
-        if (wanted > onRecord.Version)
+        var (_, behind) = await waits.LoadAtVersionAsync<CustomerAccount>(session, "account", account, wanted, onRecord.Version, cancellationToken);
+        if (behind is not null)
         {
-            return Problems.Validation(new Dictionary<string, string>
-            {
-                ["minVersion"] = $"The account is at version {onRecord.Version}; {wanted} does not exist yet.",
-            });
-        }
-
-        var shown = await waits.LoadAsync<CustomerAccount>(session, account, wanted, cancellationToken);
-        if (shown is null || shown.Version < wanted)
-        {
-            return Problems.QueryModelBehind("account", account, wanted, shown?.Version ?? 0);
+            return behind;
         }
 
         // The account is the customer's, so the customer exists; its own view comes from another topic and may be later.
