@@ -18,7 +18,7 @@ namespace Bank.Messaging.Tests;
 /// <summary>What the test consumers saw, in the order they saw it.</summary>
 public sealed class Recorder
 {
-    public ConcurrentQueue<(string Module, string Key, long Version, MessageSource? Kafka)> Handled { get; } = new();
+    internal ConcurrentQueue<(string Module, string Key, long Version, MessageSource? Kafka)> Handled { get; } = new();
 
     public ConcurrentQueue<(string Module, long Version)> Attempts { get; } = new();
 

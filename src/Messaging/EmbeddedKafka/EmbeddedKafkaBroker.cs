@@ -94,19 +94,6 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         ThrowIfError(LibRdKafkaMock.TopicCreate(Cluster, name, partitions, 1));
     }
 
-    /// <summary>
-    /// Answers every client asking about <paramref name="topic"/> that it may not use it, so that writes to it fail at once,
-    /// until <see cref="Authorize"/>. Clients that already hold its metadata notice only when they fetch it again.
-    /// </summary>
-    public void Deny(string topic) => LibRdKafkaMock.TopicSetError(Cluster, topic, (int)ErrorCode.TopicAuthorizationFailed);
-
-    public void Authorize(string topic) => LibRdKafkaMock.TopicSetError(Cluster, topic, (int)ErrorCode.NoError);
-
-    /// <summary>Drops the broker's connections and refuses new ones, until <see cref="SetUp"/>.</summary>
-    public void SetDown() => ThrowIfError(LibRdKafkaMock.BrokerSetDown(Cluster, 1));
-
-    public void SetUp() => ThrowIfError(LibRdKafkaMock.BrokerSetUp(Cluster, 1));
-
     public void Dispose()
     {
         var cluster = Interlocked.Exchange(ref _cluster, 0);
@@ -122,7 +109,8 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         LibRdKafkaMock.Destroy(Interlocked.Exchange(ref _handle, 0));
     }
 
-    private nint Cluster
+    /// <summary>The mock cluster's handle, for the tests' fault injection (<c>BrokerFaults</c>).</summary>
+    internal nint Cluster
     {
         get
         {
@@ -146,7 +134,7 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         return System.Text.Encoding.UTF8.GetString(end < 0 ? error : error[..end]);
     }
 
-    private static void ThrowIfError(int error)
+    internal static void ThrowIfError(int error)
     {
         if (error != 0)
         {

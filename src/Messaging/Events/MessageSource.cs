@@ -3,9 +3,9 @@ using MassTransit;
 namespace Bank.Messaging.Events;
 
 /// <summary>Where a Kafka message came from; a consumer reads it with <c>context.GetMessageSource()</c>.</summary>
-public sealed record MessageSource(string Topic, int Partition, long Offset, string? Key);
+internal sealed record MessageSource(string Topic, int Partition, long Offset, string? Key);
 
-public static class MessageSourceExtensions
+internal static class MessageSourceExtensions
 {
     /// <summary>The Kafka coordinates of the event being consumed, or null when it did not come over Kafka.</summary>
     public static MessageSource? GetMessageSource(this ConsumeContext context) =>
