@@ -1,5 +1,4 @@
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Notifications;
 using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
@@ -8,11 +7,8 @@ using Bank.Messaging.Kafka;
 using Bank.Messaging.Relay;
 using Bank.Messaging.Replay;
 using JasperFx.Events.Daemon;
-using Marten;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Bank.Messaging;
 

@@ -1,5 +1,4 @@
 using Bank.BuildingBlocks.Web.Idempotency;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bank.BuildingBlocks.Commands;
 

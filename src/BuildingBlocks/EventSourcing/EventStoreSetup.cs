@@ -3,8 +3,6 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Weasel.Core;
 
 namespace Bank.BuildingBlocks.EventSourcing;

@@ -1,7 +1,5 @@
 using Bank.BuildingBlocks.Settings;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Bank.BuildingBlocks.Money;
 

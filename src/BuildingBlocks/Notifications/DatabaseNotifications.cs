@@ -1,7 +1,5 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bank.BuildingBlocks.Notifications;

@@ -1,7 +1,5 @@
 using Bank.BuildingBlocks.EventSourcing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bank.BuildingBlocks.Notifications;

@@ -1,8 +1,6 @@
 using Bank.BuildingBlocks.Notifications;
 using Bank.BuildingBlocks.Settings;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Bank.BuildingBlocks.QueryModels;
 

@@ -7,8 +7,6 @@ using Bank.Messaging.Telemetry;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Transports;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Dispatch;
 

@@ -4,9 +4,7 @@ using Bank.BuildingBlocks.QueryModels;
 using Bank.Messaging.Telemetry;
 using MassTransit;
 using MassTransit.Transports;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Dispatch;
 

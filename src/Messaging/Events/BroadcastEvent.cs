@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Bank.BuildingBlocks.EventSourcing;
 using JasperFx.Events;
 
 namespace Bank.Messaging.Events;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Bank.BuildingBlocks.EventSourcing;
 
 namespace Bank.Messaging.Events;
 

@@ -1,4 +1,3 @@
-using Bank.BuildingBlocks.EventSourcing;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.EventSourcing;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Events;

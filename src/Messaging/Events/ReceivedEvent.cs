@@ -1,5 +1,4 @@
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.EventSourcing;
 
 namespace Bank.Messaging.Events;
 

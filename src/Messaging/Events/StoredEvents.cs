@@ -1,5 +1,4 @@
 using JasperFx.Events;
-using Marten;
 using Marten.Events;
 
 namespace Bank.Messaging.Events;

@@ -1,8 +1,6 @@
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
 using Bank.Messaging.Retrying;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.InMemory;
 

@@ -1,5 +1,4 @@
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Notifications;
 using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
@@ -9,13 +8,8 @@ using Bank.Messaging.Kafka.Consuming;
 using Bank.Messaging.Kafka.Parking;
 using Bank.Messaging.Kafka.Producing;
 using Bank.Messaging.Relay;
-using Marten;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka;
 

@@ -1,13 +1,10 @@
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
 using Bank.Messaging.Retrying;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
-using Marten;
 using Marten.Services;
 using Marten.Subscriptions;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Relay;
 

@@ -1,5 +1,3 @@
-using Marten;
-
 namespace Bank.Messaging.Relay;
 
 /// <summary>

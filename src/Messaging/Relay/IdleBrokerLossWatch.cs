@@ -1,9 +1,5 @@
 using Bank.Messaging.Events;
 using JasperFx.Events.Daemon;
-using Marten;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Relay;
 

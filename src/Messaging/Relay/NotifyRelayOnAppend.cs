@@ -1,5 +1,4 @@
 using Bank.BuildingBlocks.Notifications;
-using Marten;
 using Marten.Services;
 
 namespace Bank.Messaging.Relay;

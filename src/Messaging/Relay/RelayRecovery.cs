@@ -1,9 +1,6 @@
 using Bank.Messaging.Events;
 using JasperFx;
 using JasperFx.Events.Daemon;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Relay;
 

@@ -1,9 +1,7 @@
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
-using Marten;
 
 namespace Bank.Messaging.Replay;
 

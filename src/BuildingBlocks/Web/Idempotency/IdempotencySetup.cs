@@ -1,8 +1,6 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Marten;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.BuildingBlocks.Web.Idempotency;
 

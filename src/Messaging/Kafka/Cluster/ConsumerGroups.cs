@@ -1,6 +1,4 @@
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka.Cluster;
 

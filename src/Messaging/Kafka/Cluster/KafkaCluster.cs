@@ -1,8 +1,6 @@
 using Bank.Messaging.EmbeddedKafka;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka.Cluster;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Cluster;
 

@@ -1,7 +1,4 @@
-using Bank.BuildingBlocks.EventSourcing;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka.Cluster;
 

@@ -1,9 +1,7 @@
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Parking;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

@@ -2,8 +2,6 @@ using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

@@ -1,5 +1,4 @@
 using Bank.Messaging.Dispatch;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

@@ -1,6 +1,5 @@
 using Bank.Messaging.Kafka.Cluster;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

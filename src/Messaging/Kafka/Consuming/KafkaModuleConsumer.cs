@@ -1,14 +1,9 @@
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Kafka.Parking;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
-using Marten;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

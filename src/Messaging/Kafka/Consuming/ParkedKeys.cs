@@ -3,7 +3,6 @@ using System.Text;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Parking;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Retrying;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
-using Marten;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Bank.Messaging.Events;
 using Confluent.Kafka;
-using Marten;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Consuming;
 

@@ -3,8 +3,6 @@ using System.Text;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka.Parking;
 

@@ -1,9 +1,6 @@
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka.Parking;
 

@@ -1,7 +1,4 @@
 using Bank.Messaging.Telemetry;
-using Marten;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bank.Messaging.Kafka.Parking;
 

@@ -1,14 +1,10 @@
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Kafka.Consuming;
 using Bank.Messaging.Relay;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
-using Marten;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bank.Messaging.Kafka.Producing;

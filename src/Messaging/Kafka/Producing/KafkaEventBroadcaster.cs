@@ -6,8 +6,6 @@ using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Relay;
 using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Messaging.Kafka.Producing;
 

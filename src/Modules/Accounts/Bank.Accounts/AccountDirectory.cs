@@ -1,6 +1,5 @@
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
-using Marten;
 
 namespace Bank.Accounts;
 

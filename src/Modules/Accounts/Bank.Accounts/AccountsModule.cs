@@ -8,11 +8,8 @@ using Bank.Accounts.Transfer;
 using Bank.Accounts.Withdraw;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.QueryModels;
 using JasperFx.Events.Projections;
-using Marten;
 using MassTransit;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bank.Accounts;

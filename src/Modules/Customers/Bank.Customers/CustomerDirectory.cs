@@ -1,6 +1,5 @@
 using Bank.Customers.Contracts;
 using Bank.Customers.Domain;
-using Marten;
 
 namespace Bank.Customers;
 

@@ -1,6 +1,5 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.EventSourcing;
-using Bank.BuildingBlocks.QueryModels;
 using Bank.BuildingBlocks.Settings;
 using Bank.Customers.Contracts;
 using Bank.Customers.CreateCustomer;
@@ -8,9 +7,7 @@ using Bank.Customers.Domain;
 using Bank.Customers.GetCustomerDetails;
 using Bank.Customers.ListCustomers;
 using JasperFx.Events.Projections;
-using Marten;
 using MassTransit;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

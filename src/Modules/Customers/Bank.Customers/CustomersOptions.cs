@@ -1,4 +1,3 @@
-using Bank.BuildingBlocks.Money;
 using Bank.BuildingBlocks.Settings;
 using Bank.Customers.GetCustomerDetails;
 

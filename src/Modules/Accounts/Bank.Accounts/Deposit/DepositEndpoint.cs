@@ -1,14 +1,7 @@
 using System.Text.Json.Serialization;
 using Bank.Accounts.Domain;
 using Bank.Accounts.Streams;
-using Bank.BuildingBlocks.Commands;
-using Bank.BuildingBlocks.Money;
-using Bank.BuildingBlocks.Web;
-using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Bank.Accounts.Deposit;
 

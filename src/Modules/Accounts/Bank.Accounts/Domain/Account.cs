@@ -1,5 +1,4 @@
 using Bank.Accounts.Contracts;
-using Bank.BuildingBlocks.Money;
 
 namespace Bank.Accounts.Domain;
 

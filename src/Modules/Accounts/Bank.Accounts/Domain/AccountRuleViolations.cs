@@ -1,6 +1,3 @@
-using Bank.BuildingBlocks.Commands;
-using Bank.BuildingBlocks.Money;
-
 namespace Bank.Accounts.Domain;
 
 /// <summary>The account holds less than a withdrawal or a transfer asks for; nothing is taken.</summary>

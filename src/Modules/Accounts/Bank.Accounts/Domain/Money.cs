@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Bank.BuildingBlocks.Money;
 
 namespace Bank.Accounts.Domain;
 

@@ -1,4 +1,3 @@
-using Bank.BuildingBlocks.QueryModels;
 using Marten.Schema;
 
 namespace Bank.Accounts.GetAccountDetails;

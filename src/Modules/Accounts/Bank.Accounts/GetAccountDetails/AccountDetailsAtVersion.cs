@@ -1,9 +1,4 @@
 using Bank.Accounts.Domain;
-using Bank.BuildingBlocks.QueryModels;
-using Bank.BuildingBlocks.Web;
-using Bank.BuildingBlocks.Web.Access;
-using Marten;
-using Microsoft.AspNetCore.Http;
 
 namespace Bank.Accounts.GetAccountDetails;
 

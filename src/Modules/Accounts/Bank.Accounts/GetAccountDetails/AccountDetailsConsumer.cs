@@ -1,5 +1,4 @@
 using Bank.Accounts.Contracts;
-using Bank.BuildingBlocks.QueryModels;
 using MassTransit;
 
 namespace Bank.Accounts.GetAccountDetails;

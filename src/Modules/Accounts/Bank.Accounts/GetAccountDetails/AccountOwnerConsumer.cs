@@ -1,4 +1,3 @@
-using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers.Contracts;
 using MassTransit;
 

@@ -1,11 +1,3 @@
-using Bank.BuildingBlocks.QueryModels;
-using Bank.BuildingBlocks.Web;
-using Bank.BuildingBlocks.Web.Access;
-using Marten;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace Bank.Accounts.GetAccountDetails;
 
 internal static class GetAccountDetailsEndpoint

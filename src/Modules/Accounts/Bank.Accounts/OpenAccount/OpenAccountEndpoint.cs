@@ -1,13 +1,6 @@
 using Bank.Accounts.Domain;
-using Bank.BuildingBlocks.Commands;
-using Bank.BuildingBlocks.Money;
-using Bank.BuildingBlocks.Web;
-using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Contracts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Bank.Accounts.OpenAccount;
 

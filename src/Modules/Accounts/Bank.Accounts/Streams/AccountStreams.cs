@@ -1,7 +1,5 @@
 using Bank.Accounts.Domain;
-using Bank.BuildingBlocks.Web.Access;
 using JasperFx.Events;
-using Marten;
 
 namespace Bank.Accounts.Streams;
 

@@ -1,11 +1,5 @@
-using Bank.BuildingBlocks.Commands;
-using Bank.BuildingBlocks.Web;
-using Bank.BuildingBlocks.Web.Access;
 using Bank.BuildingBlocks.Web.Idempotency;
 using Bank.Customers.Domain;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Bank.Customers.CreateCustomer;
 

@@ -1,5 +1,4 @@
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.QueryModels;
 using Bank.Customers.Contracts;
 using MassTransit;
 

@@ -1,5 +1,3 @@
-using Bank.BuildingBlocks.Money;
-
 namespace Bank.Customers.GetCustomerDetails;
 
 /// <summary>The currency customers' total balances are reported in (<c>Customers:ReportingCurrency</c>).</summary>

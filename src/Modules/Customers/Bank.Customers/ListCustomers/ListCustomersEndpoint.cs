@@ -1,10 +1,4 @@
-using Bank.BuildingBlocks.Web;
-using Bank.BuildingBlocks.Web.Access;
 using Bank.Customers.GetCustomerDetails;
-using Marten;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Bank.Customers.ListCustomers;
 
