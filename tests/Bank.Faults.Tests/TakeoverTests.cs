@@ -17,15 +17,23 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
 {
     /// <summary>
     /// With the 2 s session the host uses for its own embedded broker, and with the 6 s session it uses for any other
-    /// cluster (the shortest a Kafka broker accepts by default), against a standalone embedded broker. That broker also
-    /// waits a session less one second in each round of a rebalance, which a real cluster does not.
+    /// cluster (the shortest a Kafka broker accepts by default), against a standalone embedded broker. The takeover has
+    /// two parts, each with its own promise. The group's: the survivor holds every partition once the broker has noticed
+    /// the dead member (within a session and its one-second check) and rebalanced. That broker (librdkafka's mock)
+    /// waits a session less one second in each round whether or not every member has rejoined, and cooperative
+    /// assignment takes two rounds, three when a member syncs late on a loaded machine; a few seconds more go to
+    /// heartbeats and scheduling. A real cluster ends a round as soon as every member has rejoined. The host's: once it
+    /// holds them, it consumes what waited within seconds.
     /// </summary>
     [Theory]
-    [InlineData(2000, 15)]
-    [InlineData(6000, 20)]
-    public async Task A_killed_instance_s_partitions_are_consumed_by_the_survivor_within_seconds(int sessionTimeoutMs, int promisedSeconds)
+    [InlineData(2000, 5, false)]
+    [InlineData(6000, 5, true)]
+    public async Task A_killed_instance_s_partitions_are_consumed_by_the_survivor_within_seconds(
+        int sessionTimeoutMs, int promisedSeconds, bool stallOutlastsItsDetection)
     {
-        var takeover = TimeSpan.FromSeconds(promisedSeconds);
+        var session = TimeSpan.FromMilliseconds(sessionTimeoutMs);
+        var groupTakeover = session + TimeSpan.FromSeconds(1) + (3 * (session - TimeSpan.FromSeconds(1))) + TimeSpan.FromSeconds(5);
+        var consumed = TimeSpan.FromSeconds(promisedSeconds);
         var settings = Settings;
         if (sessionTimeoutMs == 6000)
         {
@@ -38,28 +46,42 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         await using var survivor = await HostProcess.StartAsync(settings);
         var accounts = await OpenAccountsAsync(survivor, 12);
         await BothConsumeAsync(victim, survivor);
+        var everyPartition = Sum(await HeldAsync(victim), await HeldAsync(survivor));
 
         await using (var load = new DepositLoad([victim, survivor], accounts))
         {
             await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= 300, TimeSpan.FromSeconds(60));
             var untilKill = load.Acknowledged.Count;
             victim.Kill();
-            var sinceKill = Stopwatch.StartNew();
-            using var seen = new HealthSampler(survivor);
+            using var seen = new HealthSampler(survivor, everyPartition);
 
             // The survivor takes every command meanwhile, then the models must catch up with all of them.
             await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= untilKill + 200, TimeSpan.FromSeconds(60));
             await load.StopAsync();
+            await Eventually.ReturnsAsync(() => seen.HoldsEveryPartitionAsync(), held => held.Since is not null, TimeSpan.FromSeconds(120));
             await Eventually.ReturnsAsync(() => EventsNotInQueryModelsAsync(), behind => behind == 0, TimeSpan.FromSeconds(120));
-            var converged = sinceKill.Elapsed;
-            output.WriteLine($"Query models equal the store {converged.TotalSeconds:0.0} s after the kill; {load.Acknowledged.Count} deposits acknowledged.");
-            Assert.True(converged <= takeover, $"The survivor's query models caught up {converged.TotalSeconds:0.0} s after the kill; the promise is {takeover.TotalSeconds} s.");
+            var converged = seen.SinceKill;
+            var held = seen.HoldsEveryPartition!.Value;
+            output.WriteLine(
+                $"The survivor held every partition {held.TotalSeconds:0.0} s after the kill, and its query models equal the store " +
+                $"{converged.TotalSeconds:0.0} s after the kill; {load.Acknowledged.Count} deposits acknowledged.");
+            Assert.True(
+                held <= groupTakeover,
+                $"The group gave the survivor the dead member's partitions {held.TotalSeconds:0.0} s after the kill; the promise is {groupTakeover.TotalSeconds} s.");
+            Assert.True(
+                converged - held <= consumed,
+                $"The survivor's query models caught up {(converged - held).TotalSeconds:0.0} s after it held every partition; the promise is {consumed.TotalSeconds} s.");
 
-            // While the dead member's partitions waited, /health said so and the lag metric showed them.
+            // While the dead member's partitions waited, the lag metric showed them; /health said so when they waited longer
+            // than it takes to call a partition stalled (4 s). A 2 s session's takeover can be over before that, and
+            // the rebalance before it is shorter than the statistics' one-second beat.
             await seen.StopAsync();
-            Assert.True(seen.DegradedConsumerGroups is not null, "The survivor's /health never reported the stalled consumer groups.");
-            output.WriteLine($"/health said: {seen.DegradedConsumerGroups}");
             Assert.True(seen.MaxConsumerLag > 0, "The survivor's /metrics never showed a consumer lag for the stalled partitions.");
+            output.WriteLine($"/health said: {seen.DegradedConsumerGroups}");
+            if (stallOutlastsItsDetection)
+            {
+                Assert.True(seen.DegradedConsumerGroups is not null, "The survivor's /health never reported the stalled consumer groups.");
+            }
         }
 
         await AssertNothingLostOrDoubledAsync(accounts);
@@ -131,15 +153,17 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         lag.Step("the second instance stops: its partitions come back to the keeper");
         await visitor.StopAsync();
 
+        // Given-back partitions left paused would wait until the load stops, 15 s or more from here; those resumed wait
+        // for the rebalance (a few seconds on a loaded machine), after whatever the relay is behind.
         var returned = load.Acknowledged.Count;
-        await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= returned + 1000, TimeSpan.FromSeconds(120));
+        await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= returned + 1500, TimeSpan.FromSeconds(120));
         lag.Step("load stops");
         await load.StopAsync();
         var worst = await lag.StopAsync();
         output.WriteLine($"Oldest event not yet in a query model: {worst.TotalSeconds:0.0} s.");
         output.WriteLine(lag.Timeline);
         Assert.True(
-            worst < TimeSpan.FromSeconds(6),
+            worst < TimeSpan.FromSeconds(10),
             $"An event waited {worst.TotalSeconds:0.0} s for the query models.{Environment.NewLine}{lag.Timeline}");
         await AssertNothingLostOrDoubledAsync(accounts);
     }
@@ -186,6 +210,20 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         await ConsumesAsync(second);
     }
 
+    /// <summary>How many partitions of each topic in each group the instance holds, as its /health says.</summary>
+    private static async Task<Dictionary<string, int>> HeldAsync(HostProcess host)
+    {
+        using var client = host.CreateClient();
+        var groups = (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups");
+        return Held(groups.GetProperty("description").GetString()!);
+    }
+
+    private static Dictionary<string, int> Held(string healthDescription) =>
+        HeldPartitions().Matches(healthDescription).ToDictionary(m => m.Groups[2].Value, m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+
+    private static Dictionary<string, int> Sum(Dictionary<string, int> first, Dictionary<string, int> second) =>
+        first.Keys.Union(second.Keys).ToDictionary(key => key, key => first.GetValueOrDefault(key) + second.GetValueOrDefault(key));
+
     /// <summary>The instance is a member of both groups for both topics, joined and holding partitions of each.</summary>
     private static async Task ConsumesAsync(HostProcess host)
     {
@@ -198,7 +236,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             TimeSpan.FromSeconds(60));
     }
 
-    [GeneratedRegex(@"(\d+) partition\(s\) of \w+ in \w+")]
+    [GeneratedRegex(@"(\d+) partition\(s\) of (\w+ in \w+)")]
     private static partial Regex HeldPartitions();
 
     /// <summary>Events of account streams that the accounts' or the customers' query models do not hold yet.</summary>
@@ -313,13 +351,33 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         }
     }
 
-    /// <summary>Polls an instance's /health and /metrics: what it said about its consumer groups.</summary>
+    /// <summary>
+    /// Polls an instance's /health and /metrics from the moment of a kill: what it said about its consumer groups, and
+    /// when it first held every partition of every group.
+    /// </summary>
     private sealed class HealthSampler : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
+        private readonly Stopwatch _sinceKill = Stopwatch.StartNew();
         private readonly Task _running;
+        private string? _lastSaid;
 
-        public HealthSampler(HostProcess host) => _running = Task.Run(() => RunAsync(host));
+        public HealthSampler(HostProcess host, Dictionary<string, int> everyPartition) => _running = Task.Run(() => RunAsync(host, everyPartition));
+
+        public TimeSpan SinceKill => _sinceKill.Elapsed;
+
+        public TimeSpan? HoldsEveryPartition { get; private set; }
+
+        /// <summary>When the instance first held every partition (null while it does not), and what its /health last said.</summary>
+        public async Task<(TimeSpan? Since, string? Said)> HoldsEveryPartitionAsync()
+        {
+            if (_running.IsFaulted)
+            {
+                await _running;
+            }
+
+            return (HoldsEveryPartition, _lastSaid);
+        }
 
         public string? DegradedConsumerGroups { get; private set; }
 
@@ -333,15 +391,25 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
 
         public void Dispose() => _stop.Dispose();
 
-        private async Task RunAsync(HostProcess host)
+        private async Task RunAsync(HostProcess host, Dictionary<string, int> everyPartition)
         {
             using var client = host.CreateClient();
             while (!_stop.IsCancellationRequested)
             {
                 var groups = (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups");
-                if (groups.GetProperty("status").GetString() == "Degraded")
+                var status = groups.GetProperty("status").GetString();
+                var description = groups.GetProperty("description").GetString()!;
+                _lastSaid = $"{status}: {description}";
+                if (status == "Degraded")
                 {
-                    DegradedConsumerGroups ??= groups.GetProperty("description").GetString();
+                    DegradedConsumerGroups ??= description;
+                }
+
+                var held = Held(description);
+                if (HoldsEveryPartition is null && !description.Contains("rebalancing", StringComparison.Ordinal)
+                    && everyPartition.All(p => held.GetValueOrDefault(p.Key) == p.Value))
+                {
+                    HoldsEveryPartition = _sinceKill.Elapsed;
                 }
 
                 var metrics = await client.GetStringAsync("/metrics");
