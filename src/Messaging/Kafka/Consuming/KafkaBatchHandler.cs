@@ -104,7 +104,8 @@ internal sealed class KafkaBatchHandler(BatchAttempt attempt, ParkedKeys parkedK
                 }
                 finally
                 {
-                    progress.Finished(batch, finished);
+                    var beforeLoss = fetched.Where(ownership.FetchedBeforeConnectionLost).Select(f => f.Message).ToHashSet(ReferenceEqualityComparer.Instance);
+                    progress.Finished(batch, finished, beforeLoss.Contains);
                 }
 
                 if (unfinished.All(finished.Contains) || stoppingToken.IsCancellationRequested)
