@@ -58,10 +58,9 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             // The survivor takes every command meanwhile, then the models must catch up with all of them.
             await Eventually.ReturnsAsync(() => Task.FromResult(load.Acknowledged.Count), count => count >= untilKill + 200, TimeSpan.FromSeconds(60));
             await load.StopAsync();
-            await Eventually.ReturnsAsync(() => seen.HoldsEveryPartitionAsync(), held => held.Since is not null, TimeSpan.FromSeconds(120));
+            var held = (await Eventually.ReturnsAsync(() => seen.HoldsEveryPartitionAsync(), held => held.Since is not null, TimeSpan.FromSeconds(120))).Since!.Value;
             await Eventually.ReturnsAsync(() => EventsNotInQueryModelsAsync(), behind => behind == 0, TimeSpan.FromSeconds(120));
             var converged = seen.SinceKill;
-            var held = seen.HoldsEveryPartition!.Value;
             output.WriteLine(
                 $"The survivor held every partition {held.TotalSeconds:0.0} s after the kill, and its query models equal the store " +
                 $"{converged.TotalSeconds:0.0} s after the kill; {load.Acknowledged.Count} deposits acknowledged.");
@@ -214,8 +213,14 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
     private static async Task<Dictionary<string, int>> HeldAsync(HostProcess host)
     {
         using var client = host.CreateClient();
-        var groups = (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups");
-        return Held(groups.GetProperty("description").GetString()!);
+        return Held((await ConsumerGroupsCheckAsync(client)).Description);
+    }
+
+    /// <summary>The consumer-groups check of the instance's /health: its status and what it says.</summary>
+    private static async Task<(string Status, string Description)> ConsumerGroupsCheckAsync(HttpClient client)
+    {
+        var check = (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups");
+        return (check.GetProperty("status").GetString()!, check.GetProperty("description").GetString()!);
     }
 
     private static Dictionary<string, int> Held(string healthDescription) =>
@@ -229,9 +234,9 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
     {
         using var client = host.CreateClient();
         await Eventually.ReturnsAsync(
-            async () => (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups"),
-            groups => groups.GetProperty("status").GetString() == "Healthy"
-                && HeldPartitions().Matches(groups.GetProperty("description").GetString()!) is { Count: 4 } held
+            () => ConsumerGroupsCheckAsync(client),
+            check => check.Status == "Healthy"
+                && HeldPartitions().Matches(check.Description) is { Count: 4 } held
                 && held.All(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) > 0),
             TimeSpan.FromSeconds(60));
     }
@@ -361,12 +366,11 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         private readonly Stopwatch _sinceKill = Stopwatch.StartNew();
         private readonly Task _running;
         private string? _lastSaid;
+        private TimeSpan? _holdsEveryPartition;
 
         public HealthSampler(HostProcess host, Dictionary<string, int> everyPartition) => _running = Task.Run(() => RunAsync(host, everyPartition));
 
         public TimeSpan SinceKill => _sinceKill.Elapsed;
-
-        public TimeSpan? HoldsEveryPartition { get; private set; }
 
         /// <summary>When the instance first held every partition (null while it does not), and what its /health last said.</summary>
         public async Task<(TimeSpan? Since, string? Said)> HoldsEveryPartitionAsync()
@@ -376,7 +380,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
                 await _running;
             }
 
-            return (HoldsEveryPartition, _lastSaid);
+            return (_holdsEveryPartition, _lastSaid);
         }
 
         public string? DegradedConsumerGroups { get; private set; }
@@ -396,9 +400,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             using var client = host.CreateClient();
             while (!_stop.IsCancellationRequested)
             {
-                var groups = (await (await client.GetAsync("/health")).JsonAsync()).GetProperty("checks").GetProperty("consumer-groups");
-                var status = groups.GetProperty("status").GetString();
-                var description = groups.GetProperty("description").GetString()!;
+                var (status, description) = await ConsumerGroupsCheckAsync(client);
                 _lastSaid = $"{status}: {description}";
                 if (status == "Degraded")
                 {
@@ -406,10 +408,10 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
                 }
 
                 var held = Held(description);
-                if (HoldsEveryPartition is null && !description.Contains("rebalancing", StringComparison.Ordinal)
+                if (_holdsEveryPartition is null && !description.Contains("rebalancing", StringComparison.Ordinal)
                     && everyPartition.All(p => held.GetValueOrDefault(p.Key) == p.Value))
                 {
-                    HoldsEveryPartition = _sinceKill.Elapsed;
+                    _holdsEveryPartition = _sinceKill.Elapsed;
                 }
 
                 var metrics = await client.GetStringAsync("/metrics");
