@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Bank.Accounts.Domain;
 using Bank.Accounts.Streams;
 using Bank.BuildingBlocks.Web.Idempotency;
 
@@ -20,35 +19,17 @@ internal static class DepositEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    internal static async Task<IResult> Handle(
+    internal static Task<IResult> Handle(
         string id,
         DepositRequest request,
         IdempotencyKey idempotencyKey,
         Caller caller,
         ExchangeRates rates,
         CommandPath commands,
-        CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var accountId))
-        {
-            return Problems.InvalidId("id", id);
-        }
-
-        if (!Money.TryCreate(request.Amount, request.Currency, out var money, out var errors))
-        {
-            return Problems.Validation(errors);
-        }
-
-        return await commands.RunAsync(idempotencyKey, request, async (session, cancellation) =>
-        {
-            if (await session.LockOwnedAsync(caller, accountId, cancellation) is not { } account)
-            {
-                return Problems.NotFound("account", accountId);
-            }
-
-            var deposited = account.Aggregate!.Deposit(money, rates);
-            account.AppendOne(deposited);
-            return TypedResults.Ok(new DepositResponse(accountId, deposited.Balance, account.CurrentVersion.GetValueOrDefault()));
-        }, cancellationToken);
-    }
+        CancellationToken cancellationToken) =>
+        commands.MoveMoneyAsync(
+            new MoneyMovement(id, request.Amount, request.Currency, request, idempotencyKey, caller),
+            (account, money) => account.Deposit(money, rates),
+            (deposited, version) => TypedResults.Ok(new DepositResponse(deposited.AccountId, deposited.Balance, version)),
+            cancellationToken);
 }

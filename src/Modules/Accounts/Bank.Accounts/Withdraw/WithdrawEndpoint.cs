@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Bank.Accounts.Domain;
 using Bank.Accounts.Streams;
 using Bank.BuildingBlocks.Web.Idempotency;
 
@@ -21,35 +20,17 @@ internal static class WithdrawEndpoint
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    internal static async Task<IResult> Handle(
+    internal static Task<IResult> Handle(
         string id,
         WithdrawalRequest request,
         IdempotencyKey idempotencyKey,
         Caller caller,
         ExchangeRates rates,
         CommandPath commands,
-        CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var accountId))
-        {
-            return Problems.InvalidId("id", id);
-        }
-
-        if (!Money.TryCreate(request.Amount, request.Currency, out var money, out var errors))
-        {
-            return Problems.Validation(errors);
-        }
-
-        return await commands.RunAsync(idempotencyKey, request, async (session, cancellation) =>
-        {
-            if (await session.LockOwnedAsync(caller, accountId, cancellation) is not { } account)
-            {
-                return Problems.NotFound("account", accountId);
-            }
-
-            var withdrawn = account.Aggregate!.Withdraw(money, rates);
-            account.AppendOne(withdrawn);
-            return TypedResults.Ok(new WithdrawalResponse(accountId, withdrawn.Balance, account.CurrentVersion.GetValueOrDefault()));
-        }, cancellationToken);
-    }
+        CancellationToken cancellationToken) =>
+        commands.MoveMoneyAsync(
+            new MoneyMovement(id, request.Amount, request.Currency, request, idempotencyKey, caller),
+            (account, money) => account.Withdraw(money, rates),
+            (withdrawn, version) => TypedResults.Ok(new WithdrawalResponse(withdrawn.AccountId, withdrawn.Balance, version)),
+            cancellationToken);
 }

@@ -1,0 +1,47 @@
+using Bank.Accounts.Contracts;
+using Bank.Accounts.Domain;
+using Bank.BuildingBlocks.Web.Idempotency;
+
+namespace Bank.Accounts.Streams;
+
+/// <summary>What a command that moves money on one account was given: the binding its endpoint made of the request.</summary>
+internal sealed record MoneyMovement(string AccountId, decimal? Amount, string? Currency, object Request, IdempotencyKey IdempotencyKey, Caller Caller);
+
+/// <summary>
+/// The path of a command that moves money on one of the caller's accounts (a deposit, a withdrawal): the account id and
+/// the money checked, then, on the command path, the account locked, the event its decision returns appended, and the
+/// answer made from it. A use case gives only its binding, its decision and its answer.
+/// </summary>
+internal static class MoneyMovementCommand
+{
+    public static async Task<IResult> MoveMoneyAsync<TMoved>(
+        this CommandPath commands,
+        MoneyMovement movement,
+        Func<Account, Money, TMoved> decide,
+        Func<TMoved, long, IResult> answer,
+        CancellationToken cancellationToken)
+        where TMoved : IMoneyMovement
+    {
+        if (!Guid.TryParse(movement.AccountId, out var accountId))
+        {
+            return Problems.InvalidId("id", movement.AccountId);
+        }
+
+        if (!Money.TryCreate(movement.Amount, movement.Currency, out var money, out var errors))
+        {
+            return Problems.Validation(errors);
+        }
+
+        return await commands.RunAsync(movement.IdempotencyKey, movement.Request, async (session, cancellation) =>
+        {
+            if (await session.LockOwnedAsync(movement.Caller, accountId, cancellation) is not { } account)
+            {
+                return Problems.NotFound("account", accountId);
+            }
+
+            var moved = decide(account.Aggregate!, money);
+            account.AppendOne(moved);
+            return answer(moved, account.CurrentVersion.GetValueOrDefault());
+        }, cancellationToken);
+    }
+}
