@@ -104,8 +104,7 @@ internal sealed class KafkaBatchHandler(BatchAttempt attempt, ParkedKeys parkedK
                 }
                 finally
                 {
-                    var beforeLoss = fetched.Where(ownership.FetchedBeforeConnectionLost).Select(f => f.Message).ToHashSet(ReferenceEqualityComparer.Instance);
-                    progress.Finished(batch, finished, beforeLoss.Contains);
+                    progress.Finished(batch, finished);
                 }
 
                 if (unfinished.All(finished.Contains) || stoppingToken.IsCancellationRequested)

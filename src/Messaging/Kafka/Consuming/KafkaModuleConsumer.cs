@@ -74,19 +74,7 @@ internal sealed class KafkaModuleConsumer(
         using var ownership = new PartitionOwnership();
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => log.Write(message))
-            .SetErrorHandler((_, error) =>
-            {
-                log.Error($"Kafka consumer group {_group}", error);
-                // A broker that comes back may have lost its contents and hold a new log: nothing read before is trusted after.
-                if (error.Code is ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown)
-                {
-                    ownership.ConnectionLost(HandOverWait, then: () =>
-                    {
-                        progress?.ConnectionLost();
-                        catchUp?.ConnectionLost();
-                    });
-                }
-            })
+            .SetErrorHandler((_, error) => log.Error($"Kafka consumer group {_group}", error))
             .SetStatisticsHandler((_, statistics) => groupState.MemberStatistics(_group, topic, statistics))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {

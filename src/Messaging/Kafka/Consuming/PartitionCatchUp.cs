@@ -16,10 +16,6 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// recorded position (<see cref="ConsumerPosition"/>) and before that first item are read from the store and handled by
 /// the same module handler, before anything Kafka delivers. A few of them may have been handled already (positions are
 /// recorded every second, and a group may simply have stopped there): they change nothing.
-/// After a lost connection the same is done for the first item of every partition, wherever it is: a broker that came
-/// back empty holds a new log, in which an offset read or committed before means nothing, and librdkafka goes on from
-/// it unless the new log is shorter (it does not reset on a recreated topic). Whatever of the new log that skipped is
-/// read from the store before anything after it is handled.
 /// </summary>
 internal sealed class PartitionCatchUp(
     IConsumer<string, byte[]> consumer,
@@ -34,45 +30,25 @@ internal sealed class PartitionCatchUp(
     private const int PageSize = 1000;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
-    // Partitions this member got and has not compared yet, each with whether its first item is compared wherever it is
-    // (after a lost connection); written by the poll loop's callbacks.
+    // Partitions this member got and has not compared yet; written by the poll loop's rebalance callbacks.
     private readonly ConcurrentDictionary<int, bool> _unchecked = new();
-
-    // Partitions this member holds, and those compared since the connection was last lost (null: never lost).
-    private readonly ConcurrentDictionary<int, bool> _held = new();
-    private volatile ConcurrentDictionary<int, bool>? _comparedSinceLoss;
 
     // Read once: a topic whose partitions were added has its keys spread anew, which no catch-up could follow anyway.
     private int? _partitionCount;
 
     public void Assigned(IEnumerable<TopicPartition> partitions)
     {
-        foreach (var partition in partitions.Select(p => p.Partition.Value))
+        foreach (var partition in partitions)
         {
-            _held[partition] = true;
-            _unchecked[partition] = _comparedSinceLoss is { } compared && !compared.ContainsKey(partition);
+            _unchecked[partition.Partition.Value] = true;
         }
     }
 
     public void Revoked(IEnumerable<TopicPartition> partitions)
     {
-        foreach (var partition in partitions.Select(p => p.Partition.Value))
+        foreach (var partition in partitions)
         {
-            _held.TryRemove(partition, out _);
-            _unchecked.TryRemove(partition, out _);
-        }
-    }
-
-    /// <summary>
-    /// The connection to the cluster was lost (from the error callback, on the poll thread, ahead of anything fetched
-    /// after it): the first item of each partition from here on, held now or assigned later, is compared with the store.
-    /// </summary>
-    public void ConnectionLost()
-    {
-        _comparedSinceLoss = new ConcurrentDictionary<int, bool>();
-        foreach (var partition in _held.Keys)
-        {
-            _unchecked[partition] = true;
+            _unchecked.TryRemove(partition.Partition.Value, out _);
         }
     }
 
@@ -119,7 +95,6 @@ internal sealed class PartitionCatchUp(
                 foreach (var partition in firstItems.Keys)
                 {
                     _unchecked.TryRemove(partition, out _);
-                    _comparedSinceLoss?.TryAdd(partition, true);
                 }
 
                 return;
@@ -137,13 +112,10 @@ internal sealed class PartitionCatchUp(
     /// offset is no longer held, at the partition's oldest message (auto.offset.reset=earliest). A first item past the
     /// oldest message (the low watermark, cached by the consumer or asked of the partition's leader) started at a committed
     /// offset, as on every ordinary start and rebalance; one at the oldest message of a partition that no longer starts
-    /// at 0 may have skipped what retention removed. After a lost connection, any first item may follow a gap.
+    /// at 0 may have skipped what retention removed.
     /// </summary>
     private List<ConsumeResult<string, byte[]>> Skipped(IEnumerable<ConsumeResult<string, byte[]>> firstItems) =>
-        firstItems.Where(item =>
-                _unchecked.GetValueOrDefault(item.Partition.Value) ||
-                (item.Offset.Value > 0 && item.Offset.Value <= OldestOffset(item.TopicPartition)))
-            .ToList();
+        firstItems.Where(item => item.Offset.Value > 0 && item.Offset.Value <= OldestOffset(item.TopicPartition)).ToList();
 
     // librdkafka refreshes the cached low watermark with its statistics only; before that the partition's leader is
     // asked (a ListOffsets request, which no rebalance holds up).
@@ -216,7 +188,7 @@ internal sealed class PartitionCatchUp(
         {
             member.Logger.LogWarning(
                 "Consumer group {Group} handled {Count} event(s) of {Topic} partition(s) {Partitions} from the event store: " +
-                "Kafka no longer held them (retention, or a broker that lost its contents), or they were handled already and changed nothing",
+                "Kafka no longer held them (retention), or they were handled already and changed nothing",
                 member.Group,
                 handled,
                 member.Topic,

@@ -14,13 +14,9 @@ internal sealed class PartitionOwnership : IDisposable
     private readonly SemaphoreSlim _handling = new(1, 1);
     private readonly ConcurrentDictionary<TopicPartition, long> _givenUpIn = new();
     private long _epoch;
-    private long _connectedSince;
 
-    /// <summary>Grows with every assignment, hand-over and lost connection; the poll loop tags what it fetches with it.</summary>
+    /// <summary>Grows with every assignment and hand-over; the poll loop tags what it fetches with it.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
-
-    /// <summary>The epoch in which the connection to the cluster was last lost: what was fetched before came over an earlier one.</summary>
-    public long ConnectedSince => Interlocked.Read(ref _connectedSince);
 
     /// <summary>Called from the rebalance callback with the partitions just assigned.</summary>
     public void Assigned() => Interlocked.Increment(ref _epoch);
@@ -52,30 +48,6 @@ internal sealed class PartitionOwnership : IDisposable
             }
         }
     }
-
-    /// <summary>
-    /// Called from the error callback when the connection to the cluster was lost: waits, as a hand-over does, for the
-    /// batch being handled, starts a new epoch and runs <paramref name="then"/> before any other batch starts.
-    /// </summary>
-    public void ConnectionLost(TimeSpan wait, Action then)
-    {
-        var between = _handling.Wait(wait);
-        try
-        {
-            Interlocked.Exchange(ref _connectedSince, Interlocked.Increment(ref _epoch));
-            then();
-        }
-        finally
-        {
-            if (between)
-            {
-                _handling.Release();
-            }
-        }
-    }
-
-    /// <summary>Whether the message was fetched over an earlier connection than the current one.</summary>
-    public bool FetchedBeforeConnectionLost(Fetched fetched) => fetched.Epoch < ConnectedSince;
 
     /// <summary>Whether the message was fetched while its partition was this member's, and it still is.</summary>
     public bool Owns(Fetched fetched) => !_givenUpIn.TryGetValue(fetched.Message.TopicPartition, out var givenUp) || givenUp < fetched.Epoch;

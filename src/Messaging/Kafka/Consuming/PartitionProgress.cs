@@ -24,15 +24,8 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
     private DateTime _nextCommit = DateTime.MinValue;
     private DateTime _nextRecord = DateTime.UtcNow + RecordInterval;
 
-    /// <summary>
-    /// Moves each partition of <paramref name="batch"/> past its messages in <paramref name="finished"/> that follow one
-    /// another from its first. An offset fetched over a connection lost since (<paramref name="fetchedBeforeConnectionLost"/>)
-    /// is not committed: the broker that answers now may hold another log, in which it means nothing.
-    /// </summary>
-    public void Finished(
-        IReadOnlyList<ConsumeResult<string, byte[]>> batch,
-        IReadOnlySet<ConsumeResult<string, byte[]>> finished,
-        Func<ConsumeResult<string, byte[]>, bool> fetchedBeforeConnectionLost)
+    /// <summary>Moves each partition of <paramref name="batch"/> past its messages in <paramref name="finished"/> that follow one another from its first.</summary>
+    public void Finished(IReadOnlyList<ConsumeResult<string, byte[]>> batch, IReadOnlySet<ConsumeResult<string, byte[]>> finished)
     {
         foreach (var partition in batch.GroupBy(m => m.TopicPartition))
         {
@@ -42,11 +35,7 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
                 continue;
             }
 
-            if (!fetchedBeforeConnectionLost(prefix[^1]))
-            {
-                _uncommitted[partition.Key] = prefix[^1].Offset + 1;
-            }
-
+            _uncommitted[partition.Key] = prefix[^1].Offset + 1;
             if (prefix.Select(KafkaEventReader.PositionOf).LastOrDefault(p => p is not null) is { } position)
             {
                 _positions[partition.Key] = position;
@@ -98,9 +87,6 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
             _uncommitted.TryRemove(partition, out _);
         }
     }
-
-    /// <summary>Forgets every offset not committed yet: it was read over a connection lost since (<see cref="Finished"/>).</summary>
-    public void ConnectionLost() => _uncommitted.Clear();
 
     private void Commit(List<TopicPartition> partitions)
     {
