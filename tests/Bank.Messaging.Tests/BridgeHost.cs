@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Bank.Accounts.Contracts;
@@ -12,13 +14,14 @@ using Confluent.Kafka;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Bank.Messaging.Tests;
 
 /// <summary>What the test consumers saw, in the order they saw it.</summary>
 public sealed class Recorder
 {
-    internal ConcurrentQueue<(string Module, string Key, long Version, MessageSource? Kafka)> Handled { get; } = new();
+    internal ConcurrentQueue<(string Module, string Key, long Version, MessageSource? Kafka, long At)> Handled { get; } = new();
 
     public ConcurrentQueue<(string Module, long Version)> Attempts { get; } = new();
 
@@ -30,6 +33,9 @@ public sealed class Recorder
 
     /// <summary>Whether module beta fails on deposits of 13 (the test fixes the failure by turning it off).</summary>
     public bool UnluckyThirteen { get; set; } = true;
+
+    /// <summary>Whether module beta finds the database away on deposits of 17, as a query-model load would.</summary>
+    public bool DatabaseAway { get; set; }
 
     public IEnumerable<long> VersionsOf(string module, string key) =>
         Handled.Where(h => h.Module == module && h.Key == key).Select(h => h.Version);
@@ -52,7 +58,7 @@ public sealed class AlphaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
             await Task.Delay(slow.Delay, context.CancellationToken);
         }
 
-        recorder.Handled.Enqueue(("alpha", context.Message.AccountId.ToString("D"), version, context.GetMessageSource()));
+        recorder.Handled.Enqueue(("alpha", context.Message.AccountId.ToString("D"), version, context.GetMessageSource(), Stopwatch.GetTimestamp()));
     }
 }
 
@@ -68,7 +74,12 @@ public sealed class BetaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
             throw new InvalidOperationException($"Amount 13 is unlucky (version {version}).");
         }
 
-        recorder.Handled.Enqueue(("beta", context.Message.AccountId.ToString("D"), version, context.GetMessageSource()));
+        if (context.Message.Amount == 17m && recorder.DatabaseAway)
+        {
+            throw new NpgsqlException("Exception while reading from stream", new SocketException((int)SocketError.ConnectionReset));
+        }
+
+        recorder.Handled.Enqueue(("beta", context.Message.AccountId.ToString("D"), version, context.GetMessageSource(), Stopwatch.GetTimestamp()));
         return Task.CompletedTask;
     }
 }

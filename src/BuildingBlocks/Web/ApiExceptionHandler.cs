@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using Bank.BuildingBlocks.EventSourcing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Bank.BuildingBlocks.Web;
 
@@ -20,7 +20,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
         var problem = exception switch
         {
             BadHttpRequestException badRequest => FromBadRequest(badRequest),
-            _ when IsDatabaseUnavailable(exception) => new ProblemDetails
+            _ when DatabaseFailures.IsUnavailable(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service is temporarily unavailable.",
@@ -154,11 +154,6 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, I
         var field = jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
         return field.Length == 0 ? "body" : Problems.Truncate(field);
     }
-
-    private static bool IsDatabaseUnavailable(Exception exception) =>
-        FindInner<NpgsqlException>(exception) is { } npgsql
-            && (npgsql.InnerException is SocketException or TimeoutException or IOException
-                || npgsql is { IsTransient: true } and not PostgresException);
 
     private static T? FindInner<T>(Exception exception)
         where T : Exception

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.Messaging.Events;
@@ -58,7 +59,8 @@ internal sealed class ModuleEventHandler
     /// module does not consume is finished as it is. An event whose consumers still fail after their retries is
     /// returned as failed, with what its consumer threw; the later events of its stream in the batch stay
     /// unfinished, to keep their order. What becomes of a failed event (parked, say) is the caller's business.
-    /// Throws when the changes could not be written: then nothing of the batch is finished.
+    /// Throws when the changes could not be written, or a consumer failed because the database is away: then
+    /// nothing of the batch is finished.
     /// </summary>
     public async Task<HandledBatch> HandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken)
     {
@@ -85,6 +87,12 @@ internal sealed class ModuleEventHandler
 
                 if (await TryHandleAsync(scope, queryModels, e, cancellationToken) is { } error)
                 {
+                    if (DatabaseFailures.IsUnavailable(error))
+                    {
+                        // No fault of the event, which must not be set aside for it: the whole batch is handled again.
+                        ExceptionDispatchInfo.Throw(error);
+                    }
+
                     failed.Add(new FailedEvent(e, error));
                     waiting.Add(e.StreamId);
                     continue;

@@ -91,7 +91,7 @@ internal sealed class KafkaModuleConsumer(
                 Log("hands over", handedOver);
                 groupState.Released(_group, topic, handedOver.Count);
                 catchUp?.Revoked(handedOver);
-                // What finished is committed before the new owner starts: it begins right after, and nothing is handled twice.
+                // What finished is committed before the new owner starts, which begins right after it (unless the cluster refused the commit).
                 ownership.GiveUp(handedOver, HandOverWait, then: () => progress?.HandOver(handedOver));
             })
             .SetPartitionsLostHandler((_, partitions) =>

@@ -76,8 +76,24 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
         await RecordPositionsAsync(now, cancellationToken);
     }
 
-    /// <summary>Commits what finished on partitions being handed over, before their new owner starts (from the rebalance callback).</summary>
-    public void HandOver(IEnumerable<TopicPartition> partitions) => Commit(partitions.ToList());
+    /// <summary>
+    /// Commits what finished on partitions being handed over, before their new owner starts (from the rebalance callback).
+    /// Tried once: from here on the offsets are the new owner's, and a later retry could move them back under it.
+    /// </summary>
+    public void HandOver(IEnumerable<TopicPartition> partitions)
+    {
+        var handedOver = partitions.ToList();
+        if (!Commit(handedOver))
+        {
+            logger.LogWarning(
+                "Consumer group {Group} could not commit {Partitions} as it handed them over: their new owner handles again what " +
+                "finished here since the last commit",
+                group,
+                string.Join(", ", handedOver));
+        }
+
+        Lost(handedOver);
+    }
 
     /// <summary>Forgets partitions lost without a hand-over: nothing can be committed for them any more.</summary>
     public void Lost(IEnumerable<TopicPartition> partitions)
@@ -88,7 +104,8 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
         }
     }
 
-    private void Commit(List<TopicPartition> partitions)
+    /// <summary>Commits what finished on <paramref name="partitions"/>; false when the cluster refused it.</summary>
+    private bool Commit(List<TopicPartition> partitions)
     {
         var offsets = partitions
             .Select(p => _uncommitted.TryGetValue(p, out var offset) ? new TopicPartitionOffset(p, offset) : null)
@@ -96,7 +113,7 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
             .ToList();
         if (offsets.Count == 0)
         {
-            return;
+            return true;
         }
 
         try
@@ -107,12 +124,15 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
                 // Unless something newer finished meanwhile.
                 _uncommitted.TryRemove(new KeyValuePair<TopicPartition, Offset>(offset.TopicPartition, offset.Offset));
             }
+
+            return true;
         }
         catch (KafkaException e)
         {
             // Tried again when next due; a partition handed over meanwhile is read again from its last commit by its new
             // owner, and applying an event twice changes nothing.
             logger.LogDebug("Consumer group {Group} could not commit {Offsets}: {Reason}", group, string.Join(", ", offsets), e.Error.Reason);
+            return false;
         }
     }
 
