@@ -77,6 +77,59 @@ public sealed class BrokerLossTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Consumers_that_reconnect_only_after_the_new_logs_outgrew_the_old_ones_skip_nothing()
+    {
+        var port = HostProcess.FreePort();
+        var broker = StartStandalone(port);
+        try
+        {
+            // The consumers come back seconds after the relay: by then the new logs are longer than the old ones were,
+            // and librdkafka fetches on from its old offsets in them instead of resetting.
+            await using var host = await BankHost.StartAsync(_database, new Dictionary<string, string?>
+            {
+                ["Kafka:BootstrapServers"] = broker.BootstrapServers,
+                ["Kafka:Consumer:session.timeout.ms"] = "2000",
+                ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
+                ["Kafka:Consumer:reconnect.backoff.ms"] = "4000",
+                ["Kafka:Consumer:reconnect.backoff.max.ms"] = "4000",
+            });
+            var client = host.CreateApiClient();
+            var accounts = new List<Guid>();
+            for (var i = 0; i < 6; i++)
+            {
+                accounts.Add(await client.OpenAccountAsync("EUR", initialDeposit: 10m));
+            }
+
+            foreach (var id in accounts)
+            {
+                await Eventually.ReturnsAsync(() => GetAsync(host, $"/accounts/{id}"), a => a?.GetProperty("balance").GetDecimal() == 10m);
+            }
+
+            broker.Dispose();
+            broker = StartStandalone(port);
+            for (var i = 0; i < 18; i++)
+            {
+                accounts.Add(await client.OpenAccountAsync("EUR", initialDeposit: 10m));
+            }
+
+            foreach (var id in accounts)
+            {
+                var account = await Eventually.ReturnsAsync(
+                    () => GetAsync(host, $"/accounts/{id}"),
+                    a => a is { } json && json.GetProperty("balance").GetDecimal() == 10m && json.GetProperty("ownerName").GetString() is not null,
+                    TimeSpan.FromSeconds(60));
+                Assert.Equal("Ada Lovelace", account!.Value.GetProperty("ownerName").GetString());
+            }
+
+            Assert.Empty(await QueryModels.StatementDifferencesAsync(_database));
+        }
+        finally
+        {
+            broker.Dispose();
+        }
+    }
+
     private static EmbeddedKafkaBroker StartStandalone(int port)
     {
         var broker = EmbeddedKafkaBroker.Start(port: port);

@@ -88,9 +88,9 @@ internal sealed class KafkaBatchHandler(BatchAttempt attempt, ParkedKeys parkedK
             using (await ownership.HandlingAsync(stoppingToken))
             {
                 // What was handed over since it was fetched is its new owner's to handle.
-                var batch = fetched.Where(ownership.Owns).Select(f => f.Message).ToList();
-                await catchUp.BeforeAsync(batch, stoppingToken);
-                batch.RemoveAll(item => item.IsPartitionEOF);
+                var owned = fetched.Where(ownership.Owns).ToList();
+                await catchUp.BeforeAsync(owned, stoppingToken);
+                var batch = owned.Select(f => f.Message).Where(item => !item.IsPartitionEOF).ToList();
                 var unfinished = batch.Where(m => !finished.Contains(m)).ToList();
                 if (unfinished.Count == 0)
                 {
@@ -104,7 +104,9 @@ internal sealed class KafkaBatchHandler(BatchAttempt attempt, ParkedKeys parkedK
                 }
                 finally
                 {
-                    progress.Finished(batch, finished);
+                    var beforeLoss = owned.Where(ownership.FetchedBeforeConnectionLost).Select(f => f.Message)
+                        .ToHashSet<ConsumeResult<string, byte[]>>(ReferenceEqualityComparer.Instance);
+                    progress.Finished(batch, finished, beforeLoss);
                 }
 
                 if (unfinished.All(finished.Contains) || stoppingToken.IsCancellationRequested)

@@ -74,7 +74,17 @@ internal sealed class KafkaModuleConsumer(
         using var ownership = new PartitionOwnership();
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetLogHandler((_, message) => log.Write(message))
-            .SetErrorHandler((_, error) => log.Error($"Kafka consumer group {_group}", error))
+            .SetErrorHandler((_, error) =>
+            {
+                log.Error($"Kafka consumer group {_group}", error);
+                // A broker that comes back may have lost its contents and hold a new log: nothing read before is trusted after.
+                if (error.Code is ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown)
+                {
+                    var epoch = ownership.ConnectionLost();
+                    progress?.ConnectionLost();
+                    catchUp?.ConnectionLost(epoch);
+                }
+            })
             .SetStatisticsHandler((_, statistics) => groupState.MemberStatistics(_group, topic, statistics))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
@@ -83,7 +93,7 @@ internal sealed class KafkaModuleConsumer(
                 ownership.Assigned();
                 poll?.Assigned(partitions);
                 batches?.PartitionsAssigned();
-                catchUp?.Assigned(partitions);
+                catchUp?.Assigned(partitions, ownership.Epoch);
             })
             .SetPartitionsRevokedHandler((_, partitions) =>
             {

@@ -16,6 +16,9 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// recorded position (<see cref="ConsumerPosition"/>) and before that first item are read from the store and handled by
 /// the same module handler, before anything Kafka delivers. A few of them may have been handled already (positions are
 /// recorded every second, and a group may simply have stopped there): they change nothing.
+/// After a lost connection the same is done for the first item fetched after it on every partition, wherever it is: a
+/// broker that came back empty holds a new log, in which an offset read or committed before means nothing, and librdkafka
+/// goes on from it unless the new log is shorter (it does not reset on a recreated topic).
 /// </summary>
 internal sealed class PartitionCatchUp(
     IConsumer<string, byte[]> consumer,
@@ -30,25 +33,49 @@ internal sealed class PartitionCatchUp(
     private const int PageSize = 1000;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
-    // Partitions this member got and has not compared yet; written by the poll loop's rebalance callbacks.
-    private readonly ConcurrentDictionary<int, bool> _unchecked = new();
+    // Partitions this member has yet to compare; written by the poll loop's callbacks.
+    private readonly ConcurrentDictionary<int, Check> _unchecked = new();
+
+    // Partitions this member holds, and the epoch of the item each was last compared by.
+    private readonly ConcurrentDictionary<int, bool> _held = new();
+    private readonly ConcurrentDictionary<int, long> _comparedIn = new();
+
+    // The epoch in which the connection to the cluster was last lost; 0 while it never was.
+    private long _lostIn;
 
     // Read once: a topic whose partitions were added has its keys spread anew, which no catch-up could follow anyway.
     private int? _partitionCount;
 
-    public void Assigned(IEnumerable<TopicPartition> partitions)
+    /// <summary>Called from the rebalance callback with the partitions assigned in <paramref name="epoch"/>.</summary>
+    public void Assigned(IEnumerable<TopicPartition> partitions, long epoch)
     {
-        foreach (var partition in partitions)
+        var lostIn = Interlocked.Read(ref _lostIn);
+        foreach (var partition in partitions.Select(p => p.Partition.Value))
         {
-            _unchecked[partition.Partition.Value] = true;
+            _held[partition] = true;
+            _unchecked[partition] = new Check(epoch, AfterLoss: _comparedIn.GetValueOrDefault(partition) < lostIn);
         }
     }
 
     public void Revoked(IEnumerable<TopicPartition> partitions)
     {
-        foreach (var partition in partitions)
+        foreach (var partition in partitions.Select(p => p.Partition.Value))
         {
-            _unchecked.TryRemove(partition.Partition.Value, out _);
+            _held.TryRemove(partition, out _);
+            _unchecked.TryRemove(partition, out _);
+        }
+    }
+
+    /// <summary>
+    /// Called from the error callback when the connection to the cluster was lost, in <paramref name="epoch"/>: the first
+    /// item fetched after it on each partition, held now or assigned later, is compared with the store.
+    /// </summary>
+    public void ConnectionLost(long epoch)
+    {
+        Interlocked.Exchange(ref _lostIn, epoch);
+        foreach (var partition in _held.Keys)
+        {
+            _unchecked[partition] = new Check(epoch, AfterLoss: true);
         }
     }
 
@@ -59,17 +86,21 @@ internal sealed class PartitionCatchUp(
     /// Catches up every partition whose first message or end since it was assigned is in <paramref name="batch"/>,
     /// trying again until that worked or the host stops: nothing of those partitions is handled before.
     /// </summary>
-    public async Task BeforeAsync(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    public async Task BeforeAsync(IReadOnlyList<Fetched> batch, CancellationToken stoppingToken)
     {
         if (_unchecked.IsEmpty)
         {
             return;
         }
 
-        var firstItems = new Dictionary<int, ConsumeResult<string, byte[]>>();
-        foreach (var item in batch.Where(item => _unchecked.ContainsKey(item.Partition.Value)))
+        var checks = new Dictionary<int, Check>(_unchecked);
+        var firstItems = new Dictionary<int, (Fetched Item, Check Check)>();
+        foreach (var item in batch)
         {
-            firstItems.TryAdd(item.Partition.Value, item);
+            if (checks.TryGetValue(item.Message.Partition.Value, out var check) && item.Epoch >= check.From)
+            {
+                firstItems.TryAdd(item.Message.Partition.Value, (item, check));
+            }
         }
 
         if (firstItems.Count == 0)
@@ -92,9 +123,11 @@ internal sealed class PartitionCatchUp(
                         stoppingToken);
                 }
 
-                foreach (var partition in firstItems.Keys)
+                foreach (var (partition, (item, check)) in firstItems)
                 {
-                    _unchecked.TryRemove(partition, out _);
+                    // Unless the connection was lost again meanwhile.
+                    _unchecked.TryRemove(new KeyValuePair<int, Check>(partition, check));
+                    _comparedIn[partition] = item.Epoch;
                 }
 
                 return;
@@ -112,10 +145,14 @@ internal sealed class PartitionCatchUp(
     /// offset is no longer held, at the partition's oldest message (auto.offset.reset=earliest). A first item past the
     /// oldest message (the low watermark, cached by the consumer or asked of the partition's leader) started at a committed
     /// offset, as on every ordinary start and rebalance; one at the oldest message of a partition that no longer starts
-    /// at 0 may have skipped what retention removed.
+    /// at 0 may have skipped what retention removed. After a lost connection, any first item may follow a gap.
     /// </summary>
-    private List<ConsumeResult<string, byte[]>> Skipped(IEnumerable<ConsumeResult<string, byte[]>> firstItems) =>
-        firstItems.Where(item => item.Offset.Value > 0 && item.Offset.Value <= OldestOffset(item.TopicPartition)).ToList();
+    private List<ConsumeResult<string, byte[]>> Skipped(IEnumerable<(Fetched Item, Check Check)> firstItems) =>
+        firstItems
+            .Select(first => (first.Item.Message, first.Check.AfterLoss))
+            .Where(first => first.AfterLoss || (first.Message.Offset.Value > 0 && first.Message.Offset.Value <= OldestOffset(first.Message.TopicPartition)))
+            .Select(first => first.Message)
+            .ToList();
 
     // librdkafka refreshes the cached low watermark with its statistics only; before that the partition's leader is
     // asked (a ListOffsets request, which no rebalance holds up).
@@ -188,7 +225,7 @@ internal sealed class PartitionCatchUp(
         {
             member.Logger.LogWarning(
                 "Consumer group {Group} handled {Count} event(s) of {Topic} partition(s) {Partitions} from the event store: " +
-                "Kafka no longer held them (retention), or they were handled already and changed nothing",
+                "Kafka no longer held them (retention, or a broker that lost its contents), or they were handled already and changed nothing",
                 member.Group,
                 handled,
                 member.Topic,
@@ -207,4 +244,10 @@ internal sealed class PartitionCatchUp(
 
         return metadata.Partitions.Count;
     }
+
+    /// <summary>
+    /// A partition's first item fetched in epoch <paramref name="From"/> or later is to be compared; after a lost connection
+    /// (<paramref name="AfterLoss"/>) it may follow a gap wherever it is.
+    /// </summary>
+    private readonly record struct Check(long From, bool AfterLoss);
 }

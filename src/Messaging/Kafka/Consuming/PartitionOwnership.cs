@@ -14,8 +14,9 @@ internal sealed class PartitionOwnership : IDisposable
     private readonly SemaphoreSlim _handling = new(1, 1);
     private readonly ConcurrentDictionary<TopicPartition, long> _givenUpIn = new();
     private long _epoch;
+    private long _connectedSince;
 
-    /// <summary>Grows with every assignment and hand-over; the poll loop tags what it fetches with it.</summary>
+    /// <summary>Grows with every assignment, hand-over and lost connection; the poll loop tags what it fetches with it.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
     /// <summary>Called from the rebalance callback with the partitions just assigned.</summary>
@@ -48,6 +49,20 @@ internal sealed class PartitionOwnership : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Called from the error callback when the connection to the cluster was lost: starts the epoch from which on what is
+    /// fetched came over a new connection, and returns it. Waits for nothing: a batch being handled goes on.
+    /// </summary>
+    public long ConnectionLost()
+    {
+        var epoch = Interlocked.Increment(ref _epoch);
+        Interlocked.Exchange(ref _connectedSince, epoch);
+        return epoch;
+    }
+
+    /// <summary>Whether the message was fetched over a connection lost since.</summary>
+    public bool FetchedBeforeConnectionLost(Fetched fetched) => fetched.Epoch < Interlocked.Read(ref _connectedSince);
 
     /// <summary>Whether the message was fetched while its partition was this member's, and it still is.</summary>
     public bool Owns(Fetched fetched) => !_givenUpIn.TryGetValue(fetched.Message.TopicPartition, out var givenUp) || givenUp < fetched.Epoch;

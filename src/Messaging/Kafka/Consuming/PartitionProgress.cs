@@ -24,8 +24,15 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
     private DateTime _nextCommit = DateTime.MinValue;
     private DateTime _nextRecord = DateTime.UtcNow + RecordInterval;
 
-    /// <summary>Moves each partition of <paramref name="batch"/> past its messages in <paramref name="finished"/> that follow one another from its first.</summary>
-    public void Finished(IReadOnlyList<ConsumeResult<string, byte[]>> batch, IReadOnlySet<ConsumeResult<string, byte[]>> finished)
+    /// <summary>
+    /// Moves each partition of <paramref name="batch"/> past its messages in <paramref name="finished"/> that follow one
+    /// another from its first. The offset of a message in <paramref name="fetchedBeforeConnectionLost"/> is not committed:
+    /// the broker that answers now may hold another log, in which it means nothing.
+    /// </summary>
+    public void Finished(
+        IReadOnlyList<ConsumeResult<string, byte[]>> batch,
+        IReadOnlySet<ConsumeResult<string, byte[]>> finished,
+        IReadOnlySet<ConsumeResult<string, byte[]>> fetchedBeforeConnectionLost)
     {
         foreach (var partition in batch.GroupBy(m => m.TopicPartition))
         {
@@ -35,7 +42,11 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
                 continue;
             }
 
-            _uncommitted[partition.Key] = prefix[^1].Offset + 1;
+            if (!fetchedBeforeConnectionLost.Contains(prefix[^1]))
+            {
+                _uncommitted[partition.Key] = prefix[^1].Offset + 1;
+            }
+
             if (prefix.Select(KafkaEventReader.PositionOf).LastOrDefault(p => p is not null) is { } position)
             {
                 _positions[partition.Key] = position;
@@ -94,6 +105,12 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
 
         Lost(handedOver);
     }
+
+    /// <summary>
+    /// The connection to the cluster was lost (from the error callback): every offset not committed yet was read over
+    /// it and is forgotten (<see cref="Finished"/>).
+    /// </summary>
+    public void ConnectionLost() => _uncommitted.Clear();
 
     /// <summary>Forgets partitions lost without a hand-over: nothing can be committed for them any more.</summary>
     public void Lost(IEnumerable<TopicPartition> partitions)
