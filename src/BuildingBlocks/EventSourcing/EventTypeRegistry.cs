@@ -52,8 +52,3 @@ public sealed class EventTypeRegistry
     public bool TryGet(string name, out RegisteredEventType registered) =>
         _byName.TryGetValue(name, out registered!);
 }
-
-/// <summary>One module's events: the aggregate type that emits them and their stable names.</summary>
-public sealed record EventTypeRegistration(string AggregateType, IReadOnlyDictionary<Type, string> EventTypeNames);
-
-public sealed record RegisteredEventType(Type ClrType, string Name, string AggregateType);

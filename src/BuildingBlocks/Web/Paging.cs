@@ -30,6 +30,3 @@ public sealed record Paging(int Page, int PageSize)
         return fallback;
     }
 }
-
-/// <summary>Endpoint metadata: the largest <c>pageSize</c> the endpoint accepts, for the OpenAPI document.</summary>
-public sealed record PagingLimits(int MaxPageSize);

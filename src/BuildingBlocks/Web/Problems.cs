@@ -59,13 +59,3 @@ public static class Problems
     public static string Truncate(string value, int max = 64) =>
         value.Length <= max ? value : string.Concat(value.AsSpan(0, max), "…");
 }
-
-/// <summary>An answer with a <c>Retry-After</c> header.</summary>
-internal sealed class WithRetryAfter(IResult answer, int seconds) : IResult
-{
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return answer.ExecuteAsync(httpContext);
-    }
-}

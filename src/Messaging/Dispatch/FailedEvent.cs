@@ -1,5 +1,3 @@
-using Bank.Messaging.Events;
-
 namespace Bank.Messaging.Dispatch;
 
 /// <summary>An event whose consumers still failed after their retries, with what the failing one threw.</summary>

@@ -1,5 +1,3 @@
-using Bank.Messaging.Events;
-
 namespace Bank.Messaging.Dispatch;
 
 /// <summary>What became of a batch: the events finished, and those whose consumers still failed after their retries.</summary>

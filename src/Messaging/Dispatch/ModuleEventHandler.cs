@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.QueryModels;
-using Bank.Messaging.Events;
-using Bank.Messaging.Telemetry;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Transports;

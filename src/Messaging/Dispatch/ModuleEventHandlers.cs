@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using Bank.BuildingBlocks.Consumers;
-using Bank.BuildingBlocks.QueryModels;
-using Bank.Messaging.Telemetry;
 using MassTransit;
 using MassTransit.Transports;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bank.Messaging.Dispatch;
 
@@ -24,26 +21,4 @@ internal sealed class ModuleEventHandlers(ModuleConsumerRegistry registry, IServ
             services.GetRequiredService<IServiceScopeFactory>(),
             metrics,
             loggers.CreateLogger($"{typeof(ModuleEventHandler).FullName}.{name}")))).Value;
-}
-
-internal static class ModuleEventHandlersSetup
-{
-    /// <summary>The modules' consumers behind MassTransit, and one event handler per module in front of them.</summary>
-    public static IServiceCollection AddModuleEventHandlers(this IServiceCollection services, Action<IBusRegistrationConfigurator> addModuleConsumers)
-    {
-        // The bus itself carries nothing: it lends its consume pipeline to the module event handlers.
-        services.AddMassTransit(bus =>
-        {
-            addModuleConsumers(bus);
-            bus.UsingInMemory();
-            // A bank's host calls out to no one it was not configured to reach.
-            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
-        });
-        ModuleConsumerRegistry.Of(services);
-        services.AddMetrics();
-        services.TryAddSingleton<MessagingMetrics>();
-        services.TryAddSingleton<ModuleEventHandlers>();
-        services.TryAddScoped<QueryModelBatch>();
-        return services;
-    }
 }

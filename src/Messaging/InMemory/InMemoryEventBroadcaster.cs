@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Events;
 using Bank.Messaging.Relay;
 
 namespace Bank.Messaging.InMemory;

@@ -1,5 +1,4 @@
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Events;
 using Bank.Messaging.Retrying;
 
 namespace Bank.Messaging.InMemory;

@@ -2,7 +2,6 @@ using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.Notifications;
 using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Kafka.Consuming;
 using Bank.Messaging.Kafka.Parking;

@@ -1,4 +1,3 @@
-using Bank.Messaging.Events;
 using Bank.Messaging.Retrying;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;

@@ -14,28 +14,3 @@ internal interface IBrokerLossRefill
     /// </summary>
     Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, bool idle, CancellationToken cancellationToken);
 }
-
-/// <summary>A transport that cannot lose what it was given, or that nothing could refill (in memory).</summary>
-internal sealed class NoBrokerLossRefill : IBrokerLossRefill
-{
-    public Task RefillIfLostAsync(IQuerySession session, long relayedUpTo, bool idle, CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>One relay pass or refill at a time in this instance.</summary>
-internal sealed class RelayGate : IDisposable
-{
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        return new Exit(_gate);
-    }
-
-    public void Dispose() => _gate.Dispose();
-
-    private sealed class Exit(SemaphoreSlim gate) : IDisposable
-    {
-        public void Dispose() => gate.Release();
-    }
-}

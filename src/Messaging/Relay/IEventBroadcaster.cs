@@ -1,5 +1,3 @@
-using Bank.Messaging.Events;
-
 namespace Bank.Messaging.Relay;
 
 /// <summary>Publishes pages of committed events to the modules (over Kafka, or in memory).</summary>

@@ -1,4 +1,3 @@
-using Bank.Messaging.Events;
 using JasperFx.Events.Daemon;
 
 namespace Bank.Messaging.Relay;

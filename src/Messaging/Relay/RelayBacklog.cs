@@ -1,5 +1,3 @@
-using Bank.Messaging.Events;
-using Bank.Messaging.Telemetry;
 using Npgsql;
 
 namespace Bank.Messaging.Relay;

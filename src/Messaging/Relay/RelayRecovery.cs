@@ -1,4 +1,3 @@
-using Bank.Messaging.Events;
 using JasperFx;
 using JasperFx.Events.Daemon;
 

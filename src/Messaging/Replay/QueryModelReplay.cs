@@ -1,7 +1,6 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.BuildingBlocks.QueryModels;
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Events;
 
 namespace Bank.Messaging.Replay;
 

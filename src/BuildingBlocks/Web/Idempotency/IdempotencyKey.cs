@@ -160,6 +160,3 @@ public sealed class IdempotencyKey : IEndpointParameterMetadataProvider
         }
     }
 }
-
-/// <summary>Endpoint metadata: the command accepts an <c>Idempotency-Key</c> header.</summary>
-public sealed record IdempotentCommandMetadata;

@@ -1,6 +1,4 @@
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Parking;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Consuming;

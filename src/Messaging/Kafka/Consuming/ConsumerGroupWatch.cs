@@ -1,5 +1,4 @@
 using Bank.Messaging.Kafka.Cluster;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 

@@ -1,8 +1,6 @@
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Kafka.Parking;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Consuming;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Parking;
 using Confluent.Kafka;
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Retrying;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Consuming;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Bank.Messaging.Events;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Consuming;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Bank.Messaging.Kafka.Cluster;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Parking;

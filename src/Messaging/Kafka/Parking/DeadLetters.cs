@@ -1,5 +1,4 @@
 using Bank.Messaging.Dispatch;
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 
 namespace Bank.Messaging.Kafka.Parking;

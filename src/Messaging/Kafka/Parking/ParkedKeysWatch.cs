@@ -1,5 +1,3 @@
-using Bank.Messaging.Telemetry;
-
 namespace Bank.Messaging.Kafka.Parking;
 
 /// <summary>

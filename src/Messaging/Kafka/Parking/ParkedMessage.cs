@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Bank.Messaging.Events;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Parking;

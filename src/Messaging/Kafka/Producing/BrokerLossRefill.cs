@@ -1,9 +1,7 @@
 using Bank.BuildingBlocks.Consumers;
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Kafka.Consuming;
 using Bank.Messaging.Relay;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 using Npgsql;
 

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using Bank.BuildingBlocks.Notifications;
-using Bank.Messaging.Events;
 using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Relay;
-using Bank.Messaging.Telemetry;
 using Confluent.Kafka;
 
 namespace Bank.Messaging.Kafka.Producing;

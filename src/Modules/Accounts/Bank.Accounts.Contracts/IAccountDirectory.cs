@@ -6,6 +6,3 @@ public interface IAccountDirectory
     /// <summary>The account's owner and the version of its latest event, as committed; null when there is no such account.</summary>
     Task<AccountOnRecord?> FindAsync(Guid accountId, CancellationToken cancellationToken);
 }
-
-/// <summary>An account as the Accounts module holds it: whose it is, and its stream's version (what a command answered).</summary>
-public sealed record AccountOnRecord(Guid AccountId, Guid OwnerId, long Version);

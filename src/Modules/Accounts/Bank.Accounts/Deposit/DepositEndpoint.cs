@@ -16,8 +16,7 @@ internal static class DepositEndpoint
             .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithSummary("Pays money into an account; another currency is converted at the configured rate.")
             .Produces<DepositResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesCommandProblems(refusable: false);
 
     internal static Task<IResult> Handle(
         string id,

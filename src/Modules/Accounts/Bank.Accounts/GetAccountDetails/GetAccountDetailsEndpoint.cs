@@ -14,9 +14,7 @@ internal static class GetAccountDetailsEndpoint
                 "An account with its owner's name and email, its balance and its stream version. With minVersion, answers once " +
                 "the account shows at least that version (a command's returned version: read your own writes).")
             .Produces<AccountDetailsResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesReadProblems();
 
     internal static async Task<IResult> Handle(
         string id, string? minVersion, Caller caller, IQuerySession session, QueryModelWaits waits, CancellationToken cancellationToken)

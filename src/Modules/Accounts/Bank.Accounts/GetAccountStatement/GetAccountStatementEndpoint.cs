@@ -32,9 +32,7 @@ internal static class GetAccountStatementEndpoint
                 "the balance after it. With minVersion, answers once the statement shows at least that version.")
             .WithMetadata(new PagingLimits(MaxPageSize))
             .Produces<StatementResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesReadProblems();
 
     internal static async Task<IResult> Handle(
         string id,

@@ -16,8 +16,7 @@ internal static class OpenAccountEndpoint
             .RequireAuthorization(BankAccess.OperatorOnly)
             .WithSummary("Opens an account in EUR, CAD or USD for an existing customer.")
             .Produces<AccountOpenedResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesCommandProblems(refusable: false);
 
     internal static async Task<IResult> Handle(
         OpenAccountRequest request,

@@ -1,11 +1,7 @@
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
-using Bank.BuildingBlocks.Web.Idempotency;
 
 namespace Bank.Accounts.Streams;
-
-/// <summary>What a command that moves money on one account was given: the binding its endpoint made of the request.</summary>
-internal sealed record MoneyMovement(string AccountId, decimal? Amount, string? Currency, object Request, IdempotencyKey IdempotencyKey, Caller Caller);
 
 /// <summary>
 /// The path of a command that moves money on one of the caller's accounts (a deposit, a withdrawal): the account id and

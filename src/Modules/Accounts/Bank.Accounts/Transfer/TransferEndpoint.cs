@@ -21,9 +21,7 @@ internal static class TransferEndpoint
                 "Moves money from one of the caller's accounts (any account, for an operator) to another, of any owner, in one transaction: the source pays the amount in its " +
                 "currency and the destination receives it in its own, each converted at the configured rates.")
             .Produces<TransferResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems(refusable: true);
 
     internal static async Task<IResult> Handle(
         TransferRequest request,

@@ -16,9 +16,7 @@ internal static class WithdrawEndpoint
             .RequireAuthorization(BankAccess.OperatorOrCustomer)
             .WithSummary("Takes money out of an account; the balance never goes below zero.")
             .Produces<WithdrawalResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesCommandProblems(refusable: true);
 
     internal static Task<IResult> Handle(
         string id,

@@ -19,9 +19,7 @@ internal static class GetCustomerDetailsEndpoint
                 "A customer with their accounts and the total of their balances in the reporting currency. With accountId and " +
                 "minVersion, answers once that account shows at least that version (read your own writes).")
             .Produces<CustomerDetailsResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesReadProblems();
 
     internal static async Task<IResult> Handle(
         string id,

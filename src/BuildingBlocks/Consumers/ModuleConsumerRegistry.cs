@@ -2,9 +2,6 @@ using MassTransit;
 
 namespace Bank.BuildingBlocks.Consumers;
 
-/// <summary>One consumer class of one module, and the event types it consumes.</summary>
-public sealed record ModuleConsumer(string Module, Type ConsumerType, IReadOnlyList<Type> MessageTypes);
-
 /// <summary>
 /// Which consumer belongs to which module. Filled while modules register their consumers, read-only
 /// once the container is built. Each module receives events in a consumer group of its own, which runs
@@ -50,23 +47,5 @@ public sealed class ModuleConsumerRegistry
         var registry = new ModuleConsumerRegistry();
         services.AddSingleton(registry);
         return registry;
-    }
-}
-
-public static class ModuleConsumerRegistration
-{
-    /// <summary>
-    /// Registers a consumer of a module. Consumer-level middleware set in <paramref name="configure"/>
-    /// (retries) applies however the events arrive. The consumer is kept out of MassTransit's
-    /// <c>ConfigureEndpoints</c>: each module receives events in a consumer group of its own.
-    /// </summary>
-    public static IConsumerRegistrationConfigurator<TConsumer> AddModuleConsumer<TConsumer>(
-        this IBusRegistrationConfigurator bus, string module, Action<IConsumerConfigurator<TConsumer>>? configure = null)
-        where TConsumer : class, IConsumer
-    {
-        ModuleConsumerRegistry.Of(bus).Add(module, typeof(TConsumer));
-        var registration = bus.AddConsumer<TConsumer>(configure is null ? null : (_, consumer) => configure(consumer));
-        registration.ExcludeFromConfigureEndpoints();
-        return registration;
     }
 }
