@@ -20,7 +20,7 @@ public sealed class NamespaceCycleTests
     [InlineData("src/Host")]
     public void No_namespace_depends_on_itself_through_others(string project)
     {
-        var dependencies = NamespaceDependencies(Path.Combine(RepositoryRoot(), project));
+        var dependencies = NamespaceDependencies(Path.Combine(SourceFiles.RepositoryRoot(), project));
 
         var cycles = dependencies.Keys
             .SelectMany(from => Reachable(dependencies, from)
@@ -90,16 +90,5 @@ public sealed class NamespaceCycleTests
         }
 
         return seen;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "Modular.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("Modular.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory.FullName;
     }
 }
