@@ -119,7 +119,7 @@ internal sealed class KafkaModuleConsumer(
         var typesOfTopic = handler.EventTypes.Where(type => _options.TopicFor(eventTypes.Get(type).AggregateType) == topic).ToArray();
         var member = new GroupMember(_group, topic, handler, typesOfTopic, logger);
         progress = new PartitionProgress(consumer, _group, store, logger);
-        catchUp = new PartitionCatchUp(consumer, member, eventTypes, cluster, store, progress, groupState, metrics);
+        catchUp = new PartitionCatchUp(consumer, member, new CatchUpFromStore(member, eventTypes, cluster, store, progress, groupState, metrics));
         var parkedKeys = new ParkedKeys(member, parked, deadLetters, time);
         var attempt = new BatchAttempt(member, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parkedKeys, metrics);
         batches = new KafkaBatchHandler(attempt, parkedKeys, progress, catchUp, ownership);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Bank.Messaging.Kafka.Cluster;
 using Bank.Messaging.Retrying;
 using Confluent.Kafka;
 
@@ -18,17 +17,8 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// broker that came back empty holds a new log, in which an offset read or committed before means nothing, and librdkafka
 /// goes on from it unless the new log is shorter (it does not reset on a recreated topic).
 /// </summary>
-internal sealed class PartitionCatchUp(
-    IConsumer<string, byte[]> consumer,
-    GroupMember member,
-    EventTypeRegistry eventTypes,
-    KafkaCluster cluster,
-    IDocumentStore store,
-    PartitionProgress progress,
-    ConsumerGroupState groupState,
-    MessagingMetrics metrics)
+internal sealed class PartitionCatchUp(IConsumer<string, byte[]> consumer, GroupMember member, CatchUpFromStore store)
 {
-    private const int PageSize = 1000;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     // Partitions this member has yet to compare; written by the poll loop's callbacks.
@@ -40,9 +30,6 @@ internal sealed class PartitionCatchUp(
 
     // The epoch in which the connection to the cluster was last lost; 0 while it never was.
     private long _lostIn;
-
-    // Read once: a topic whose partitions were added has its keys spread anew, which no catch-up could follow anyway.
-    private int? _partitionCount;
 
     /// <summary>Called from the rebalance callback with the partitions assigned in <paramref name="epoch"/>.</summary>
     public void Assigned(IEnumerable<TopicPartition> partitions, long epoch)
@@ -116,7 +103,7 @@ internal sealed class PartitionCatchUp(
                 {
                     // Each partition's first item: the position of the oldest event it still holds, or null for its end
                     // (or a message without a position, which is parked anyway): everything relayed.
-                    await CatchUpAsync(
+                    await store.CatchUpAsync(
                         skipped.ToDictionary(item => item.Partition.Value, item => item.IsPartitionEOF ? null : KafkaEventReader.PositionOf(item)),
                         stoppingToken);
                 }
@@ -158,90 +145,6 @@ internal sealed class PartitionCatchUp(
         consumer.GetWatermarkOffsets(partition).Low is { Value: >= 0 } cached
             ? cached.Value
             : consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).Low.Value;
-
-    private async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
-    {
-        await using var session = store.QuerySession();
-        var ids = firstHeld.Keys.ToDictionary(p => ConsumerPosition.IdOf(member.Group, member.Topic, p));
-        var recorded = (await session.LoadManyAsync<ConsumerPosition>(stoppingToken, ids.Keys))
-            .ToDictionary(p => p.Partition, p => p.GlobalPosition);
-        var relayed = await RelayProgress.ReadAsync(store, stoppingToken);
-
-        // The events each partition misses: after the group's recorded position, before the first one it still holds.
-        var missing = firstHeld.ToDictionary(
-            p => p.Key,
-            p => (After: recorded.GetValueOrDefault(p.Key), Before: p.Value ?? relayed + 1));
-        if (missing.Values.All(range => range.Before <= range.After + 1))
-        {
-            return;
-        }
-
-        var partitionCount = _partitionCount ??= await Task.Run(PartitionCount, stoppingToken);
-        var partitions = string.Join(", ", missing.Keys.Order());
-        groupState.CatchingUp(member.Group, member.Topic, partitions, handled: 0);
-        metrics.CatchingUp(member.Group, member.Topic, missing.Count);
-        long handled = 0;
-        try
-        {
-            var pages = StoredEvents.PagesAsync(
-                session, missing.Values.Min(r => r.After), missing.Values.Max(r => r.Before) - 1, PageSize, member.EventTypesOfTopic, stoppingToken);
-            await foreach (var page in pages)
-            {
-                var events = page
-                    .Where(stored =>
-                        missing.TryGetValue(KeyPartitions.PartitionOf(stored.StreamId.ToString("D"), partitionCount), out var range) &&
-                        stored.Sequence > range.After && stored.Sequence < range.Before)
-                    .Select(stored => BroadcastEvent.From(stored, eventTypes))
-                    .OfType<BroadcastEvent>()
-                    .Select(ReceivedEvent.From)
-                    .ToList();
-
-                // Not parked: parking needs the Kafka message. The catch-up stops here and is tried again.
-                var finished = (await member.Module.HandleAsync(events, stoppingToken)).Finished;
-                handled += finished.Count;
-                groupState.CatchingUp(member.Group, member.Topic, partitions, handled);
-                metrics.CaughtUp(member.Group, member.Topic, finished.Count);
-                if (finished.Count < events.Count)
-                {
-                    throw new InvalidOperationException(
-                        $"An event failed while catching up from the event store; {handled} event(s) were handled so far.");
-                }
-            }
-        }
-        finally
-        {
-            groupState.CaughtUp(member.Group, member.Topic);
-            metrics.CatchingUp(member.Group, member.Topic, 0);
-        }
-
-        foreach (var partition in firstHeld.Where(p => p.Value is null).Select(p => p.Key))
-        {
-            progress.CaughtUp(new TopicPartition(member.Topic, partition), relayed);
-        }
-
-        if (handled > 0)
-        {
-            member.Logger.LogWarning(
-                "Consumer group {Group} handled {Count} event(s) of {Topic} partition(s) {Partitions} from the event store: " +
-                "Kafka no longer held them (retention, or a broker that lost its contents), or they were handled already and changed nothing",
-                member.Group,
-                handled,
-                member.Topic,
-                partitions);
-        }
-    }
-
-    private int PartitionCount()
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties())).SetLogHandler((_, _) => { }).Build();
-        var metadata = admin.GetMetadata(member.Topic, TimeSpan.FromSeconds(10)).Topics.Single();
-        if (metadata.Error.IsError || metadata.Partitions.Count == 0)
-        {
-            throw new KafkaException(metadata.Error);
-        }
-
-        return metadata.Partitions.Count;
-    }
 
     /// <summary>
     /// A partition's first item fetched in epoch <paramref name="From"/> or later is to be compared; after a lost connection
