@@ -1,3 +1,4 @@
+using Bank.Messaging;
 using Bank.Messaging.Kafka.Parking;
 using Marten;
 
@@ -22,7 +23,7 @@ internal static class DeadLetterCommands
             return 2;
         }
 
-        await using var services = OperatorServices.Build(request.Settings, connectionString: null, transport: "Kafka");
+        await using var services = OperatorServices.Build(request.Settings, connectionString: null, transport: MessagingTransport.Kafka);
         await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var deadLetters = services.GetRequiredService<DeadLetters>();
         if (request.Group is { } group && !deadLetters.Groups.Contains(group))

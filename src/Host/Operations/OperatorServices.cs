@@ -1,5 +1,7 @@
 using Bank.BuildingBlocks.EventSourcing;
 using Bank.BuildingBlocks.Settings;
+using Bank.Messaging;
+using Bank.Messaging.Relay;
 using Npgsql;
 
 namespace Bank.Host.Operations;
@@ -10,16 +12,16 @@ internal static class OperatorServices
 
     /// <summary>The host's services without its web front, relay or consumers; optionally on another database or transport.</summary>
     public static ServiceProvider Build(
-        string[] args, string? connectionString, string transport = "InMemory", Action<IServiceCollection, IConfiguration>? configure = null)
+        string[] args, string? connectionString, MessagingTransport transport = MessagingTransport.InMemory, Action<IServiceCollection, IConfiguration>? configure = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
             new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Relay:Enabled"] = "false",
-            ["Messaging:ConsumersEnabled"] = "false",
-            ["Messaging:Transport"] = transport,
+            [$"{RelayOptions.SectionName}:{nameof(RelayOptions.Enabled)}"] = "false",
+            [$"{MessagingOptions.SectionName}:{nameof(MessagingOptions.ConsumersEnabled)}"] = "false",
+            [$"{MessagingOptions.SectionName}:{nameof(MessagingOptions.Transport)}"] = transport.ToString(),
         });
         // Operator commands run statements over whole tables: the host's per-statement bound is for requests.
         var problems = new List<string>();

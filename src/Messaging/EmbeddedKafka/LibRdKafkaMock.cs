@@ -52,20 +52,14 @@ internal static partial class LibRdKafkaMock
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int TopicCreate(nint cluster, string topic, int partitionCount, int replicationFactor);
 
-    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_topic_set_error", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial void TopicSetError(nint cluster, string topic, int error);
-
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     internal static partial void GroupInitialRebalanceDelayMs(nint cluster, int delayMs);
 
-    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_down")]
-    internal static partial int BrokerSetDown(nint cluster, int brokerId);
-
-    [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_up")]
-    internal static partial int BrokerSetUp(nint cluster, int brokerId);
-
     [LibraryImport(LibraryName, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void BrokerSetHostPort(nint cluster, int brokerId, string host, int port);
+
+    /// <summary>The librdkafka that Confluent.Kafka loaded, for calls into the rest of the mock cluster API.</summary>
+    internal static nint Library => LoadedLibrary.Value;
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         libraryName == LibraryName ? LoadedLibrary.Value : 0; // 0 = default probing for other libraries
