@@ -1,6 +1,5 @@
 using Bank.BuildingBlocks.Consumers;
 using Bank.Messaging.Kafka.Cluster;
-using Bank.Messaging.Kafka.Consuming;
 using Bank.Messaging.Relay;
 using Confluent.Kafka;
 using Npgsql;

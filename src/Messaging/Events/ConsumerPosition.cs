@@ -1,4 +1,4 @@
-namespace Bank.Messaging.Kafka.Consuming;
+namespace Bank.Messaging.Events;
 
 /// <summary>
 /// The global position of the last event a consumer group finished on one partition. Kept in
