@@ -46,6 +46,7 @@ internal sealed class Bench(bool quick)
             ["Kafka:Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
             ["Kafka:Consumer:session.timeout.ms"] = "2000",
             ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
+            ["Kafka:Consumer:max.poll.interval.ms"] = "15000",
             ["Kafka:Consumer:fetch.wait.max.ms"] = "10",
             ["Logging:LogLevel:Default"] = "Warning",
         };

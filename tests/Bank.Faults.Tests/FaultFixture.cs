@@ -19,10 +19,12 @@ public abstract class FaultFixture : IAsyncLifetime
     {
         ["ConnectionStrings:Postgres"] = Database.ConnectionString,
         ["Kafka:BootstrapServers"] = Broker.BootstrapServers,
-        // As the README advises for hosts that share a standalone embedded broker: it waits a session timeout less one
-        // second in every rebalance, and again for a member that rejoins late.
+        // As the operations docs advise for hosts that share a standalone embedded broker: it waits a session timeout less
+        // one second in every rebalance, and again for a member that rejoins late.
         ["Kafka:Consumer:session.timeout.ms"] = "2000",
         ["Kafka:Consumer:heartbeat.interval.ms"] = "250",
+        // It drops a member whose join it held past the session without answering, which then waits this long.
+        ["Kafka:Consumer:max.poll.interval.ms"] = "15000",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

@@ -40,6 +40,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
             // The host's own defaults for a cluster it did not start.
             settings.Remove("Kafka:Consumer:session.timeout.ms");
             settings.Remove("Kafka:Consumer:heartbeat.interval.ms");
+            settings.Remove("Kafka:Consumer:max.poll.interval.ms");
         }
 
         await using var victim = await HostProcess.StartAsync(settings);

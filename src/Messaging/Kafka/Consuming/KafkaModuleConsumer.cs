@@ -177,6 +177,9 @@ internal sealed class KafkaModuleConsumer(
             // where no network can delay heartbeats, and heartbeats often enough that every member rejoins within it.
             config.SessionTimeoutMs = 2000;
             config.HeartbeatIntervalMs = 250;
+            // It drops a member whose join it held past the session, without an answer; the member waits for one until
+            // max.poll.interval.ms (5 minutes by default) has passed. The hand-over of a batch takes at most 10 s.
+            config.MaxPollIntervalMs = 15000;
             // It also holds every fetch for the whole wait, even when data arrives meanwhile: a shorter wait is
             // fresher, at the cost of more fetches while idle.
             config.FetchWaitMaxMs = 10;
