@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marten;
 
 namespace Bank.BuildingBlocks.Web;
 
@@ -13,6 +14,22 @@ public sealed record Paging(int Page, int PageSize)
         new(
             Parse(page, 1, "page", 1, int.MaxValue / maxPageSize, errors),
             Parse(pageSize, defaultPageSize, "pageSize", 1, maxPageSize, errors));
+
+    /// <summary>
+    /// This page of <paramref name="query"/> in the order <paramref name="order"/> gives, each document made an item, with
+    /// the count of the whole list.
+    /// </summary>
+    public async Task<ListPage<TItem>> ReadAsync<TDocument, TItem>(
+        IQueryable<TDocument> query,
+        Func<IQueryable<TDocument>, IOrderedQueryable<TDocument>> order,
+        Func<TDocument, TItem> item,
+        CancellationToken cancellationToken)
+        where TDocument : notnull
+    {
+        var total = await query.CountAsync(cancellationToken);
+        var documents = await order(query).Skip(Skip).Take(PageSize).ToListAsync(cancellationToken);
+        return new ListPage<TItem>(documents.Select(item).ToList(), Page, PageSize, total);
+    }
 
     private static int Parse(string? value, int fallback, string field, int min, int max, ValidationErrors errors)
     {

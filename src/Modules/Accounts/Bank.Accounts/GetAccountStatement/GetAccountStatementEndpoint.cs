@@ -7,8 +7,6 @@ internal static class GetAccountStatementEndpoint
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
-    internal sealed record StatementResponse(IReadOnlyList<StatementItem> Items, int Page, int PageSize, long TotalCount);
-
     /// <summary>One money movement; <see cref="TransferId"/> and <see cref="CounterpartyAccountId"/> are null but for transfers.</summary>
     internal sealed record StatementItem(
         long Version,
@@ -31,7 +29,7 @@ internal static class GetAccountStatementEndpoint
                 $"An account's money movements, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}), each with " +
                 "the balance after it. With minVersion, answers once the statement shows at least that version.")
             .WithMetadata(new PagingLimits(MaxPageSize))
-            .Produces<StatementResponse>()
+            .Produces<ListPage<StatementItem>>()
             .ProducesReadProblems();
 
     internal static async Task<IResult> Handle(
@@ -63,15 +61,10 @@ internal static class GetAccountStatementEndpoint
         }
 
         var lines = session.Query<StatementLine>().Where(line => line.AccountId == accountId);
-        var total = await lines.CountAsync(cancellationToken);
-        var items = await lines
-            .OrderByDescending(line => line.Version)
-            .Skip(paging.Skip)
-            .Take(paging.PageSize)
-            .ToListAsync(cancellationToken);
-
-        return TypedResults.Ok(new StatementResponse(
-            items.Select(line => new StatementItem(
+        return TypedResults.Ok(await paging.ReadAsync(
+            lines,
+            newestFirst => newestFirst.OrderByDescending(line => line.Version),
+            line => new StatementItem(
                 line.Version,
                 line.Type,
                 line.OccurredAt,
@@ -82,9 +75,7 @@ internal static class GetAccountStatementEndpoint
                 line.ExchangeRate,
                 line.Balance,
                 line.TransferId,
-                line.CounterpartyAccountId)).ToList(),
-            paging.Page,
-            paging.PageSize,
-            total));
+                line.CounterpartyAccountId),
+            cancellationToken));
     }
 }

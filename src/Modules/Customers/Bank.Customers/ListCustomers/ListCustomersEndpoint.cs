@@ -7,8 +7,6 @@ internal static class ListCustomersEndpoint
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
-    internal sealed record CustomerListResponse(IReadOnlyList<CustomerListItem> Items, int Page, int PageSize, long TotalCount);
-
     internal sealed record CustomerListItem(Guid Id, string FirstName, string LastName, string Email);
 
     public static void MapListCustomers(this IEndpointRouteBuilder app) =>
@@ -17,7 +15,7 @@ internal static class ListCustomersEndpoint
             .WithName("ListCustomers")
             .WithSummary($"Customers, newest first, a page at a time (page from 1, pageSize 1 to {MaxPageSize}).")
             .WithMetadata(new PagingLimits(MaxPageSize))
-            .Produces<CustomerListResponse>()
+            .Produces<ListPage<CustomerListItem>>()
             .ProducesValidationProblem();
 
     internal static async Task<IResult> Handle(string? page, string? pageSize, IQuerySession session, CancellationToken cancellationToken)
@@ -29,16 +27,10 @@ internal static class ListCustomersEndpoint
             return Problems.Validation(errors);
         }
 
-        var query = session.Query<CustomerDetails>();
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
-            .OrderByDescending(customer => customer.CreatedAt)
-            .ThenByDescending(customer => customer.Id)
-            .Skip(paging.Skip)
-            .Take(paging.PageSize)
-            .ToListAsync(cancellationToken);
-
-        return TypedResults.Ok(new CustomerListResponse(
-            items.Select(p => new CustomerListItem(p.Id, p.FirstName, p.LastName, p.Email)).ToList(), paging.Page, paging.PageSize, total));
+        return TypedResults.Ok(await paging.ReadAsync(
+            session.Query<CustomerDetails>(),
+            newestFirst => newestFirst.OrderByDescending(customer => customer.CreatedAt).ThenByDescending(customer => customer.Id),
+            customer => new CustomerListItem(customer.Id, customer.FirstName, customer.LastName, customer.Email),
+            cancellationToken));
     }
 }
