@@ -23,6 +23,11 @@ try
         return await DeadLetterCommands.RunAsync(args);
     }
 
+    if (args is [SchemaCommands.Command, ..])
+    {
+        return await SchemaCommands.RunAsync(args);
+    }
+
     if (args is [TokenCommand.Command, ..])
     {
         return await TokenCommand.RunAsync(args);
@@ -37,7 +42,7 @@ catch (BadSettingsException e)
 // Settings may follow as --Key=value; anything else is a mistyped command, which must not start the server.
 if (args is [var unknown, ..] && !unknown.StartsWith('-'))
 {
-    Console.Error.WriteLine($"Unknown command '{unknown}'. Usage: Bank.Host [verify | rebuild [customers|accounts] | dead-letters [list|replay|discard ...] | token (--operator | --customer ID) | kafka-broker [--port N] [--partitions N]] [--Key=value ...]");
+    Console.Error.WriteLine($"Unknown command '{unknown}'. Usage: Bank.Host [verify | rebuild [customers|accounts] | dead-letters [list|replay|discard ...] | schemas [check|update] | token (--operator | --customer ID) | kafka-broker [--port N] [--partitions N]] [--Key=value ...]");
     return 2;
 }
 

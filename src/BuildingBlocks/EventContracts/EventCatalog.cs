@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bank.BuildingBlocks.EventSourcing;
+
+namespace Bank.BuildingBlocks.EventContracts;
+
+/// <summary>
+/// Every released version of every event's wire form, checked in as <c>&lt;Type&gt;/v&lt;N&gt;.schema.json</c> below
+/// <see cref="Directory"/>. The newest is the current version. The code's wire form must stand in for every version
+/// released (<see cref="SchemaCompatibility"/>): a consumer may read a first-version event from the store long after
+/// later versions shipped.
+/// </summary>
+public sealed class EventCatalog(string directory)
+{
+    /// <summary>Where the catalog lives, from the repository's root.</summary>
+    public const string DefaultDirectory = "contracts/events";
+
+    // Readable in a diff: a pattern's '+' stays '+'.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    /// <summary>The versions of <paramref name="eventType"/> released, oldest first; none for a type not yet in the catalog.</summary>
+    public IReadOnlyList<int> VersionsOf(string eventType)
+    {
+        var folder = Path.Combine(Directory, eventType);
+        if (!System.IO.Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        return [.. System.IO.Directory.EnumerateFiles(folder, "v*.schema.json")
+            .Select(path => Path.GetFileName(path)[1..^".schema.json".Length])
+            .Select(number => int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0)
+            .Where(version => version > 0)
+            .Order()];
+    }
+
+    /// <summary>The version the code writes: the newest released, or the first for a type not yet released.</summary>
+    public int CurrentVersionOf(string eventType) => VersionsOf(eventType) is [.., var newest] ? newest : 1;
+
+    /// <summary>
+    /// What keeps the code's wire forms from standing in for the released ones: one line per field and rule, and one
+    /// for each event type not in the catalog.
+    /// </summary>
+    public IReadOnlyList<SchemaViolation> Check(IEnumerable<RegisteredEventType> eventTypes)
+    {
+        var sorted = eventTypes.OrderBy(type => type.Name, StringComparer.Ordinal).ToList();
+        var missing = sorted
+            .Where(type => VersionsOf(type.Name).Count == 0)
+            .Select(type => new SchemaViolation(type.Name, 1, "(the event)", "not in the catalog; 'schemas update' adds its first version"));
+        return [.. missing, .. Incompatible(sorted)];
+    }
+
+    /// <summary>The event types whose current version's checked-in schema is not the code's.</summary>
+    public IReadOnlyList<string> Stale(IEnumerable<RegisteredEventType> eventTypes) =>
+        [.. eventTypes
+            .Where(type => !File.Exists(PathOf(type.Name, CurrentVersionOf(type.Name))) ||
+                !JsonNode.DeepEquals(Read(type.Name, CurrentVersionOf(type.Name)), WireSchema.Of(type.ClrType, type.Name, CurrentVersionOf(type.Name))))
+            .Select(type => type.Name)
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Writes the code's schema as the current version of each stale event type (a new type, or fields added), when
+    /// <see cref="Check"/> finds nothing wrong; returns the files written.
+    /// </summary>
+    public IReadOnlyList<string> Update(IReadOnlyCollection<RegisteredEventType> eventTypes)
+    {
+        if (Incompatible(eventTypes).Count > 0)
+        {
+            throw new InvalidOperationException("The catalog is updated only when every change is compatible: run 'schemas check'.");
+        }
+
+        var written = new List<string>();
+        foreach (var name in Stale(eventTypes))
+        {
+            var eventType = eventTypes.Single(type => type.Name == name);
+            var path = PathOf(name, CurrentVersionOf(name));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, WireSchema.Of(eventType.ClrType, name, CurrentVersionOf(name)).ToJsonString(Indented) + "\n");
+            written.Add(path);
+        }
+
+        return written;
+    }
+
+    /// <summary>The changes, against the released versions, that a reader of one of them could not follow.</summary>
+    public IReadOnlyList<SchemaViolation> Incompatible(IEnumerable<RegisteredEventType> eventTypes)
+    {
+        var violations = new List<SchemaViolation>();
+        foreach (var eventType in eventTypes)
+        {
+            var versions = VersionsOf(eventType.Name);
+            if (versions.Count == 0)
+            {
+                continue;
+            }
+
+            var current = WireSchema.Of(eventType.ClrType, eventType.Name, versions[^1]);
+            foreach (var version in versions)
+            {
+                violations.AddRange(SchemaCompatibility.Compare(eventType.Name, version, Read(eventType.Name, version), current));
+            }
+        }
+
+        return violations;
+    }
+
+    private string PathOf(string eventType, int version) => Path.Combine(Directory, eventType, $"v{version}.schema.json");
+
+    private JsonNode Read(string eventType, int version) =>
+        JsonNode.Parse(File.ReadAllText(PathOf(eventType, version))) ?? throw new InvalidDataException($"{PathOf(eventType, version)} is empty.");
+}
