@@ -132,6 +132,27 @@ public sealed class BadInputTests(BankHost host) : IClassFixture<BankHost>
     }
 
     [Theory]
+    [InlineData("deposits")]
+    [InlineData("withdrawals")]
+    [InlineData("transfers")]
+    public async Task A_reference_longer_than_140_characters_is_refused_naming_the_limit_and_changes_nothing(string command)
+    {
+        var account = await _client.OpenAccountAsync("EUR", initialDeposit: 50m);
+        var other = await _client.OpenAccountAsync("EUR");
+        var before = await host.CountEventsAsync();
+        var reference = " " + new string('x', 141) + " ";
+
+        var response = command == "transfers"
+            ? await _client.PostJsonAsync("/transfers", new { fromAccountId = account, toAccountId = other, amount = 1m, currency = "EUR", reference })
+            : await _client.PostJsonAsync($"/accounts/{account}/{command}", new { amount = 1m, currency = "EUR", reference });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(
+            "Must be at most 140 characters once trimmed; it has 141.", problem.GetProperty("errors").GetProperty("reference")[0].GetString());
+        Assert.Equal(before, await host.CountEventsAsync());
+    }
+
+    [Theory]
     [InlineData("""{"amount":"10","currency":"EUR"}""", "Must be a JSON number (not a string), such as 10.50.")]
     [InlineData("""{"amount":1e309,"currency":"EUR"}""", "Must be at most 1,000,000,000.")]
     [InlineData("""{"amount":1e30,"currency":"EUR"}""", "Must be at most 1,000,000,000.")]

@@ -112,6 +112,26 @@ public sealed class StatementApiTests(BankHost host) : IClassFixture<BankHost>
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task The_payer_s_reference_is_trimmed_kept_on_each_movement_and_on_both_sides_of_a_transfer()
+    {
+        var account = await _client.OpenAccountAsync("EUR");
+        var other = await _client.OpenAccountAsync("EUR");
+        var longest = new string('r', 140);
+        await PostOkAsync($"/accounts/{account}/deposits", new { amount = 100m, currency = "EUR", reference = "  Salary March\t" });
+        await PostOkAsync($"/accounts/{account}/withdrawals", new { amount = 10m, currency = "EUR", reference = $"  {longest}  " });
+        await PostOkAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR", reference = "   " });
+        var sent = await PostOkAsync("/transfers", new { fromAccountId = account, toAccountId = other, amount = 5m, currency = "EUR", reference = "Rent" });
+
+        var statement = await GetOkAsync($"/accounts/{account}/transactions?minVersion={sent.GetProperty("from").GetProperty("version").GetInt64()}");
+        var received = await GetOkAsync($"/accounts/{other}/transactions?minVersion={sent.GetProperty("to").GetProperty("version").GetInt64()}");
+
+        Assert.Equal(
+            ["Rent", null, longest, "Salary March"],
+            statement.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("reference").GetString()));
+        Assert.Equal("Rent", received.GetProperty("items")[0].GetProperty("reference").GetString());
+    }
+
     private async Task<JsonElement> PostOkAsync(string path, object body)
     {
         var response = await _client.PostJsonAsync(path, body);

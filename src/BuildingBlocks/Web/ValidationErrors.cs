@@ -18,6 +18,14 @@ public sealed class ValidationErrors
         messages.Add(message);
     }
 
+    public void Add(IReadOnlyDictionary<string, string> errors)
+    {
+        foreach (var (field, message) in errors)
+        {
+            Add(field, message);
+        }
+    }
+
     public Dictionary<string, string[]> ToDictionary() =>
         _errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
 }

@@ -73,8 +73,9 @@ internal static class SchemaCommands
             return 0;
         }
 
-        Console.WriteLine(
-            $"{violations.Count + stale.Count} problems. A change other than a new optional field needs a new version with an upcaster.");
+        Console.WriteLine(violations.Count == 0
+            ? $"{stale.Count} event types gained optional fields: run 'schemas update' and commit the catalog."
+            : $"{violations.Count + stale.Count} problems. A change other than a new optional field needs a new version with an upcaster.");
         return 1;
     }
 

@@ -23,13 +23,17 @@ public interface IMoneyMovement
     decimal ExchangeRate { get; }
 
     decimal Balance { get; }
+
+    /// <summary>The payer's text for the movement (at most 140 characters), or null; null in events stored before it existed.</summary>
+    string? Reference { get; }
 }
 
 /// <summary>
 /// Money was paid into an account. <see cref="Amount"/> is in the account's <see cref="Currency"/>;
 /// when the deposit was made in another currency, <see cref="OriginalAmount"/> and
 /// <see cref="OriginalCurrency"/> say what was paid and <see cref="ExchangeRate"/> the rate applied,
-/// so that replaying the event never recomputes a conversion. <see cref="Balance"/> is the balance after it.
+/// so that replaying the event never recomputes a conversion. <see cref="Balance"/> is the balance after it, and
+/// <see cref="Reference"/> the payer's text, if any.
 /// </summary>
 public sealed record MoneyDeposited(
     Guid AccountId,
@@ -38,7 +42,8 @@ public sealed record MoneyDeposited(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance) : IMoneyMovement;
+    decimal Balance,
+    string? Reference = null) : IMoneyMovement;
 
 /// <summary>Money was taken out of an account; the fields mean what they mean in <see cref="MoneyDeposited"/>.</summary>
 public sealed record MoneyWithdrawn(
@@ -48,7 +53,8 @@ public sealed record MoneyWithdrawn(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance) : IMoneyMovement;
+    decimal Balance,
+    string? Reference = null) : IMoneyMovement;
 
 /// <summary>
 /// Money left an account for another one (<see cref="ToAccountId"/>) in the transfer <see cref="TransferId"/>;
@@ -64,7 +70,8 @@ public sealed record MoneyTransferredOut(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance) : IMoneyMovement;
+    decimal Balance,
+    string? Reference = null) : IMoneyMovement;
 
 /// <summary>
 /// Money arrived in an account from another one (<see cref="FromAccountId"/>) in the transfer <see cref="TransferId"/>;
@@ -79,7 +86,8 @@ public sealed record MoneyTransferredIn(
     decimal OriginalAmount,
     string OriginalCurrency,
     decimal ExchangeRate,
-    decimal Balance) : IMoneyMovement;
+    decimal Balance,
+    string? Reference = null) : IMoneyMovement;
 
 /// <summary>The stable names of the Accounts module's events. Never change a name once events carry it.</summary>
 public static class AccountEvents

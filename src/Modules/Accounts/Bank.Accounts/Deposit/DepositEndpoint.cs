@@ -6,7 +6,7 @@ namespace Bank.Accounts.Deposit;
 
 internal static class DepositEndpoint
 {
-    internal sealed record DepositRequest([property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency);
+    internal sealed record DepositRequest([property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency, string? Reference);
 
     internal sealed record DepositResponse(Guid AccountId, decimal Balance, long Version);
 
@@ -27,8 +27,8 @@ internal static class DepositEndpoint
         CommandPath commands,
         CancellationToken cancellationToken) =>
         commands.MoveMoneyAsync(
-            new MoneyMovement(id, request.Amount, request.Currency, request, idempotencyKey, caller),
-            (account, money) => account.Deposit(money, rates),
+            new MoneyMovement(id, request.Amount, request.Currency, request.Reference, request, idempotencyKey, caller),
+            (account, money, reference) => account.Deposit(money, rates, reference),
             (deposited, version) => TypedResults.Ok(new DepositResponse(deposited.AccountId, deposited.Balance, version)),
             cancellationToken);
 }

@@ -13,18 +13,18 @@ internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal
     public static AccountOpened Open(Guid accountId, Guid ownerId, Currency currency) =>
         new(accountId, ownerId, currency.ToString());
 
-    public MoneyDeposited Deposit(Money money, ExchangeRates rates)
+    public MoneyDeposited Deposit(Money money, ExchangeRates rates, string? reference = null)
     {
         var amount = Receivable(money, rates);
         return new MoneyDeposited(
-            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rates.RateOf(money.Currency, Currency), Balance + amount);
+            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rates.RateOf(money.Currency, Currency), Balance + amount, reference);
     }
 
-    public MoneyWithdrawn Withdraw(Money money, ExchangeRates rates)
+    public MoneyWithdrawn Withdraw(Money money, ExchangeRates rates, string? reference = null)
     {
         var amount = Payable(money, rates, "withdrawal");
         return new MoneyWithdrawn(
-            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rates.RateOf(money.Currency, Currency), Balance - amount);
+            Id, amount, Currency.ToString(), money.Amount, money.Currency.ToString(), rates.RateOf(money.Currency, Currency), Balance - amount, reference);
     }
 
     /// <summary>
@@ -33,14 +33,15 @@ internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal
     /// rounded down to its own, so no transfer, or loop of transfers, pays out more than it takes in. Refused when the
     /// destination would receive nothing, or when this account holds less than it pays.
     /// </summary>
-    public (MoneyTransferredOut Paid, MoneyTransferredIn Received) TransferTo(Account destination, Guid transferId, Money money, ExchangeRates rates)
+    public (MoneyTransferredOut Paid, MoneyTransferredIn Received) TransferTo(
+        Account destination, Guid transferId, Money money, ExchangeRates rates, string? reference = null)
     {
         var received = destination.Receivable(money, rates);
         var paid = Payable(money, rates, "transfer");
         var (asked, askedIn) = (money.Amount, money.Currency.ToString());
         return (
             new MoneyTransferredOut(
-                Id, transferId, destination.Id, paid, Currency.ToString(), asked, askedIn, rates.RateOf(money.Currency, Currency), Balance - paid),
+                Id, transferId, destination.Id, paid, Currency.ToString(), asked, askedIn, rates.RateOf(money.Currency, Currency), Balance - paid, reference),
             new MoneyTransferredIn(
                 destination.Id,
                 transferId,
@@ -50,7 +51,8 @@ internal sealed record Account(Guid Id, Guid OwnerId, Currency Currency, decimal
                 asked,
                 askedIn,
                 rates.RateOf(money.Currency, destination.Currency),
-                destination.Balance + received));
+                destination.Balance + received,
+                reference));
     }
 
     public static Account Create(AccountOpened opened) =>

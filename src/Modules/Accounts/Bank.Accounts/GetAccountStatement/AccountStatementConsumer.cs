@@ -35,7 +35,8 @@ internal sealed class AccountStatementConsumer(QueryModelBatch views)
             movement.ExchangeRate,
             movement.Balance,
             transferId,
-            counterpartyAccountId)
+            counterpartyAccountId,
+            movement.Reference)
         {
             Version = metadata.StreamVersion,
         });

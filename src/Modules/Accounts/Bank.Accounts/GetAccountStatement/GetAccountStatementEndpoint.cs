@@ -7,7 +7,10 @@ internal static class GetAccountStatementEndpoint
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
-    /// <summary>One money movement; <see cref="TransferId"/> and <see cref="CounterpartyAccountId"/> are null but for transfers.</summary>
+    /// <summary>
+    /// One money movement; <see cref="TransferId"/> and <see cref="CounterpartyAccountId"/> are null but for transfers, and
+    /// <see cref="Reference"/> when the payer gave none.
+    /// </summary>
     internal sealed record StatementItem(
         long Version,
         string Type,
@@ -19,7 +22,8 @@ internal static class GetAccountStatementEndpoint
         decimal ExchangeRate,
         decimal Balance,
         Guid? TransferId,
-        Guid? CounterpartyAccountId);
+        Guid? CounterpartyAccountId,
+        string? Reference);
 
     public static void MapGetAccountStatement(this IEndpointRouteBuilder app) =>
         app.MapGet("/accounts/{id}/transactions", Handle)
@@ -75,7 +79,8 @@ internal static class GetAccountStatementEndpoint
                 line.ExchangeRate,
                 line.Balance,
                 line.TransferId,
-                line.CounterpartyAccountId),
+                line.CounterpartyAccountId,
+                line.Reference),
             cancellationToken));
     }
 }

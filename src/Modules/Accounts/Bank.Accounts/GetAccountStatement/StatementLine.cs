@@ -6,7 +6,7 @@ namespace Bank.Accounts.GetAccountStatement;
 /// Query model: one money movement of an account, a row per event, keyed by the account and the event's version in
 /// its stream (<see cref="Version"/>), so that a statement cannot hold a version twice. <see cref="Amount"/> is in the
 /// account's currency and never negative (<see cref="Type"/> says which way the money went); <see cref="Balance"/> is
-/// the balance after it.
+/// the balance after it, and <see cref="Reference"/> the payer's text, if any.
 /// </summary>
 internal sealed record StatementLine(
     Guid Id,
@@ -20,7 +20,8 @@ internal sealed record StatementLine(
     decimal ExchangeRate,
     decimal Balance,
     Guid? TransferId,
-    Guid? CounterpartyAccountId) : IVersionedView
+    Guid? CounterpartyAccountId,
+    string? Reference) : IVersionedView
 {
     public const string Deposit = "deposit";
     public const string Withdrawal = "withdrawal";

@@ -13,7 +13,7 @@ internal static class MoneyMovementCommand
     public static async Task<IResult> MoveMoneyAsync<TMoved>(
         this CommandPath commands,
         MoneyMovement movement,
-        Func<Account, Money, TMoved> decide,
+        Func<Account, Money, string?, TMoved> decide,
         Func<TMoved, long, IResult> answer,
         CancellationToken cancellationToken)
         where TMoved : IMoneyMovement
@@ -23,7 +23,18 @@ internal static class MoneyMovementCommand
             return Problems.InvalidId("id", movement.AccountId);
         }
 
-        if (!Money.TryCreate(movement.Amount, movement.Currency, out var money, out var errors))
+        var errors = new ValidationErrors();
+        if (!Money.TryCreate(movement.Amount, movement.Currency, out var money, out var moneyErrors))
+        {
+            errors.Add(moneyErrors);
+        }
+
+        if (!PaymentReference.TryParse(movement.Reference, out var reference, out var referenceError))
+        {
+            errors.Add("reference", referenceError);
+        }
+
+        if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);
         }
@@ -35,7 +46,7 @@ internal static class MoneyMovementCommand
                 return Problems.NotFound("account", accountId);
             }
 
-            var moved = decide(account.Aggregate!, money);
+            var moved = decide(account.Aggregate!, money!, reference);
             account.AppendOne(moved);
             return answer(moved, account.CurrentVersion.GetValueOrDefault());
         }, cancellationToken);

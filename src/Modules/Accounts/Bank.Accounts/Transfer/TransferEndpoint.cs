@@ -7,7 +7,7 @@ namespace Bank.Accounts.Transfer;
 
 internal static class TransferEndpoint
 {
-    internal sealed record TransferRequest(Guid? FromAccountId, Guid? ToAccountId, [property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency);
+    internal sealed record TransferRequest(Guid? FromAccountId, Guid? ToAccountId, [property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency, string? Reference);
 
     internal sealed record TransferResponse(Guid TransferId, TransferSide From, TransferSide To);
 
@@ -41,10 +41,12 @@ internal static class TransferEndpoint
 
         if (!Money.TryCreate(request.Amount, request.Currency, out var money, out var moneyErrors))
         {
-            foreach (var (field, message) in moneyErrors)
-            {
-                errors.Add(field, message);
-            }
+            errors.Add(moneyErrors);
+        }
+
+        if (!PaymentReference.TryParse(request.Reference, out var reference, out var referenceError))
+        {
+            errors.Add("reference", referenceError);
         }
 
         if (!errors.IsEmpty)
@@ -62,7 +64,7 @@ internal static class TransferEndpoint
                 return Problems.NotFound("account", missing.Id);
             }
 
-            var (paid, received) = source.Aggregate!.TransferTo(destination.Aggregate!, Guid.CreateVersion7(), money!, rates);
+            var (paid, received) = source.Aggregate!.TransferTo(destination.Aggregate!, Guid.CreateVersion7(), money!, rates, reference);
             source.AppendOne(paid);
             destination.AppendOne(received);
             return TypedResults.Ok(new TransferResponse(

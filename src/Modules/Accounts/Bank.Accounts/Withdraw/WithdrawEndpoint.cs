@@ -6,7 +6,7 @@ namespace Bank.Accounts.Withdraw;
 
 internal static class WithdrawEndpoint
 {
-    internal sealed record WithdrawalRequest([property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency);
+    internal sealed record WithdrawalRequest([property: JsonConverter(typeof(AmountJsonConverter))] decimal? Amount, string? Currency, string? Reference);
 
     internal sealed record WithdrawalResponse(Guid AccountId, decimal Balance, long Version);
 
@@ -27,8 +27,8 @@ internal static class WithdrawEndpoint
         CommandPath commands,
         CancellationToken cancellationToken) =>
         commands.MoveMoneyAsync(
-            new MoneyMovement(id, request.Amount, request.Currency, request, idempotencyKey, caller),
-            (account, money) => account.Withdraw(money, rates),
+            new MoneyMovement(id, request.Amount, request.Currency, request.Reference, request, idempotencyKey, caller),
+            (account, money, reference) => account.Withdraw(money, rates, reference),
             (withdrawn, version) => TypedResults.Ok(new WithdrawalResponse(withdrawn.AccountId, withdrawn.Balance, version)),
             cancellationToken);
 }
