@@ -24,17 +24,7 @@ internal static class MoneyMovementCommand
         }
 
         var errors = new ValidationErrors();
-        if (!Money.TryCreate(movement.Amount, movement.Currency, out var money, out var moneyErrors))
-        {
-            errors.Add(moneyErrors);
-        }
-
-        if (!PaymentReference.TryParse(movement.Reference, out var reference, out var referenceError))
-        {
-            errors.Add("reference", referenceError);
-        }
-
-        if (!errors.IsEmpty)
+        if (Payment.Parse(movement.Amount, movement.Currency, movement.Reference, errors) is not { } payment)
         {
             return Problems.Validation(errors);
         }
@@ -46,7 +36,7 @@ internal static class MoneyMovementCommand
                 return Problems.NotFound("account", accountId);
             }
 
-            var moved = decide(account.Aggregate!, money!, reference);
+            var moved = decide(account.Aggregate!, payment.Money, payment.Reference);
             account.AppendOne(moved);
             return answer(moved, account.CurrentVersion.GetValueOrDefault());
         }, cancellationToken);

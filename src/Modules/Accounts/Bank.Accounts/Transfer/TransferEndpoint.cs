@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Bank.Accounts.Domain;
 using Bank.Accounts.Streams;
 using Bank.BuildingBlocks.Web.Idempotency;
 
@@ -39,17 +38,8 @@ internal static class TransferEndpoint
             errors.Add("toAccountId", "Must be another account than fromAccountId.");
         }
 
-        if (!Money.TryCreate(request.Amount, request.Currency, out var money, out var moneyErrors))
-        {
-            errors.Add(moneyErrors);
-        }
-
-        if (!PaymentReference.TryParse(request.Reference, out var reference, out var referenceError))
-        {
-            errors.Add("reference", referenceError);
-        }
-
-        if (!errors.IsEmpty)
+        var payment = Payment.Parse(request.Amount, request.Currency, request.Reference, errors);
+        if (payment is null || !errors.IsEmpty)
         {
             return Problems.Validation(errors);
         }
@@ -64,7 +54,7 @@ internal static class TransferEndpoint
                 return Problems.NotFound("account", missing.Id);
             }
 
-            var (paid, received) = source.Aggregate!.TransferTo(destination.Aggregate!, Guid.CreateVersion7(), money!, rates, reference);
+            var (paid, received) = source.Aggregate!.TransferTo(destination.Aggregate!, Guid.CreateVersion7(), payment.Money, rates, payment.Reference);
             source.AppendOne(paid);
             destination.AppendOne(received);
             return TypedResults.Ok(new TransferResponse(
