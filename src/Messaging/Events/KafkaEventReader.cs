@@ -18,7 +18,7 @@ internal static class KafkaEventReader
 
         if (!eventTypes.TryGet(typeName, out var type))
         {
-            return new ReadMessage(null, $"The message type '{(typeName.Length <= 64 ? typeName : typeName[..64] + "…")}' is not an event type of this bank.");
+            return new ReadMessage(null, null, typeName.Length <= 64 ? typeName : typeName[..64] + "…");
         }
 
         // Exactly as the relay writes it: a key written another way would escape its parked twin.

@@ -12,6 +12,7 @@ internal sealed class MessagingMetrics
     private readonly Histogram<double> _queryModelLag;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _skipped;
     private readonly Counter<long> _caughtUp;
     private readonly Counter<long> _sentAgain;
     private readonly ConcurrentDictionary<(string Group, string Topic), int> _catchingUp = new();
@@ -33,6 +34,10 @@ internal sealed class MessagingMetrics
             "bank.events_refused",
             unit: "{message}",
             description: "Messages a consumer group refused because the event store holds no such event (forged, or from another environment).");
+        _skipped = meter.CreateCounter<long>(
+            "bank.events_skipped",
+            unit: "{message}",
+            description: "Messages a consumer group passed over because their type is not an event type of this bank (a newer version's, or foreign).");
         _caughtUp = meter.CreateCounter<long>(
             "bank.consumer.caught_up_events",
             unit: "{event}",
@@ -77,6 +82,9 @@ internal sealed class MessagingMetrics
 
     public void Refused(string group, string topic) =>
         _refused.Add(1, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
+
+    public void Skipped(string group, string topic) =>
+        _skipped.Add(1, new KeyValuePair<string, object?>("group", group), new KeyValuePair<string, object?>("topic", topic));
 
     public void CatchingUp(string group, string topic, int partitions) => _catchingUp[(group, topic)] = partitions;
 
