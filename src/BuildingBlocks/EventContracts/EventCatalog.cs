@@ -8,8 +8,8 @@ namespace Bank.BuildingBlocks.EventContracts;
 
 /// <summary>
 /// Every released version of every event's wire form, checked in as <c>&lt;Type&gt;/v&lt;N&gt;.schema.json</c> below
-/// <see cref="Directory"/>. The newest is the current version. The code's wire form must stand in for every version
-/// released (<see cref="SchemaCompatibility"/>): a consumer may read a first-version event from the store long after
+/// <see cref="Directory"/>. The code writes the newest (<see cref="RegisteredEventType.Version"/>), or the next one
+/// before it is checked in. The code's wire form must stand in for every version released (<see cref="SchemaCompatibility"/>): a consumer may read a first-version event from the store long after
 /// later versions shipped.
 /// </summary>
 public sealed class EventCatalog(string directory)
@@ -38,9 +38,6 @@ public sealed class EventCatalog(string directory)
             .Order()];
     }
 
-    /// <summary>The version the code writes: the newest released, or the first for a type not yet released.</summary>
-    public int CurrentVersionOf(string eventType) => VersionsOf(eventType) is [.., var newest] ? newest : 1;
-
     /// <summary>
     /// What keeps the code's wire forms from standing in for the released ones: one line per field and rule, and one
     /// for each event type not in the catalog.
@@ -48,17 +45,29 @@ public sealed class EventCatalog(string directory)
     public IReadOnlyList<SchemaViolation> Check(IEnumerable<RegisteredEventType> eventTypes)
     {
         var sorted = eventTypes.OrderBy(type => type.Name, StringComparer.Ordinal).ToList();
-        var missing = sorted
-            .Where(type => VersionsOf(type.Name).Count == 0)
-            .Select(type => new SchemaViolation(type.Name, 1, "(the event)", "not in the catalog; 'schemas update' adds its first version"));
-        return [.. missing, .. Incompatible(sorted)];
+        var unreleased = new List<SchemaViolation>();
+        foreach (var type in sorted)
+        {
+            var versions = VersionsOf(type.Name);
+            if (versions.Count == 0)
+            {
+                unreleased.Add(new SchemaViolation(type.Name, type.Version, "(the event)", "not in the catalog; 'schemas update' adds it"));
+            }
+            else if (type.Version < versions[^1] || type.Version > versions[^1] + 1)
+            {
+                unreleased.Add(new SchemaViolation(
+                    type.Name, type.Version, "(the event)", $"the code writes this version, the catalog's newest is v{versions[^1]}"));
+            }
+        }
+
+        return [.. unreleased, .. Incompatible(sorted)];
     }
 
-    /// <summary>The event types whose current version's checked-in schema is not the code's.</summary>
+    /// <summary>The event types whose current version (the one the code writes) is not checked in as the code has it.</summary>
     public IReadOnlyList<string> Stale(IEnumerable<RegisteredEventType> eventTypes) =>
         [.. eventTypes
-            .Where(type => !File.Exists(PathOf(type.Name, CurrentVersionOf(type.Name))) ||
-                !JsonNode.DeepEquals(Read(type.Name, CurrentVersionOf(type.Name)), WireSchema.Of(type.ClrType, type.Name, CurrentVersionOf(type.Name))))
+            .Where(type => !File.Exists(PathOf(type.Name, type.Version)) ||
+                !JsonNode.DeepEquals(Read(type.Name, type.Version), WireSchema.Of(type.ClrType, type.Name, type.Version)))
             .Select(type => type.Name)
             .Order(StringComparer.Ordinal)];
 
@@ -77,9 +86,9 @@ public sealed class EventCatalog(string directory)
         foreach (var name in Stale(eventTypes))
         {
             var eventType = eventTypes.Single(type => type.Name == name);
-            var path = PathOf(name, CurrentVersionOf(name));
+            var path = PathOf(name, eventType.Version);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, WireSchema.Of(eventType.ClrType, name, CurrentVersionOf(name)).ToJsonString(Indented) + "\n");
+            File.WriteAllText(path, WireSchema.Of(eventType.ClrType, name, eventType.Version).ToJsonString(Indented) + "\n");
             written.Add(path);
         }
 
@@ -92,14 +101,8 @@ public sealed class EventCatalog(string directory)
         var violations = new List<SchemaViolation>();
         foreach (var eventType in eventTypes)
         {
-            var versions = VersionsOf(eventType.Name);
-            if (versions.Count == 0)
-            {
-                continue;
-            }
-
-            var current = WireSchema.Of(eventType.ClrType, eventType.Name, versions[^1]);
-            foreach (var version in versions)
+            var current = WireSchema.Of(eventType.ClrType, eventType.Name, eventType.Version);
+            foreach (var version in VersionsOf(eventType.Name))
             {
                 violations.AddRange(SchemaCompatibility.Compare(eventType.Name, version, Read(eventType.Name, version), current));
             }

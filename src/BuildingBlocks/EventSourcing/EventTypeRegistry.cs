@@ -14,7 +14,7 @@ public sealed class EventTypeRegistry
     {
         foreach (var registration in registrations)
         {
-            Register(registration.AggregateType, registration.EventTypeNames);
+            Register(registration.AggregateType, registration.EventTypeNames, registration.Versions);
         }
     }
 
@@ -22,12 +22,12 @@ public sealed class EventTypeRegistry
 
     public IEnumerable<string> AggregateTypes => _byType.Values.Select(e => e.AggregateType).Distinct();
 
-    private void Register(string aggregateType, IReadOnlyDictionary<Type, string> eventTypeNames)
+    private void Register(string aggregateType, IReadOnlyDictionary<Type, string> eventTypeNames, IReadOnlyDictionary<Type, int>? versions)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(aggregateType);
         foreach (var (type, name) in eventTypeNames)
         {
-            var registered = new RegisteredEventType(type, name, aggregateType);
+            var registered = new RegisteredEventType(type, name, aggregateType, versions?.GetValueOrDefault(type, 1) ?? 1);
             if (_byType.GetValueOrDefault(type) == registered)
             {
                 // The same registration again (a module and a test, say): harmless.

@@ -62,7 +62,7 @@ internal static class SchemaCommands
         var violations = catalog.Check(eventTypes);
         var stale = catalog.Stale(eventTypes).Except(violations.Select(violation => violation.EventType)).ToList();
         foreach (var line in violations.Select(violation => violation.ToString())
-            .Concat(stale.Select(name => $"{name} v{catalog.CurrentVersionOf(name)}: fields added that the catalog lacks; 'schemas update' writes them")))
+            .Concat(stale.Select(name => $"{name} v{eventTypes.Single(type => type.Name == name).Version}: the catalog lacks what the code added; 'schemas update' writes it")))
         {
             Console.WriteLine(line);
         }
@@ -74,7 +74,7 @@ internal static class SchemaCommands
         }
 
         Console.WriteLine(violations.Count == 0
-            ? $"{stale.Count} event types gained optional fields: run 'schemas update' and commit the catalog."
+            ? $"{stale.Count} event types changed compatibly: run 'schemas update' and commit the catalog."
             : $"{violations.Count + stale.Count} problems. A change other than a new optional field needs a new version with an upcaster.");
         return 1;
     }
@@ -89,7 +89,7 @@ internal static class SchemaCommands
             var released = catalog.VersionsOf(eventType.Name);
             var stored = await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName == eventType.Name).CountAsync();
             Console.WriteLine(
-                $"{eventType.Name,-22} {kafka.TopicFor(eventType.AggregateType),-16} {"v" + catalog.CurrentVersionOf(eventType.Name),-8} " +
+                $"{eventType.Name,-22} {kafka.TopicFor(eventType.AggregateType),-16} {"v" + eventType.Version,-8} " +
                 $"{(released.Count == 0 ? "none" : string.Join(",", released.Select(version => "v" + version))),-9} {stored}");
         }
     }

@@ -6,6 +6,7 @@ namespace Bank.Messaging.Events;
 public static class EventHeaders
 {
     public const string MessageType = "message-type";
+    public const string EventVersion = "event-version";
     public const string EventId = "event-id";
     public const string StreamVersion = "stream-version";
     public const string GlobalPosition = "global-position";
@@ -17,6 +18,7 @@ public static class EventHeaders
     internal static IEnumerable<(string Name, string Value)> Of(BroadcastEvent e)
     {
         yield return (MessageType, e.Type.Name);
+        yield return (EventVersion, e.Type.Version.ToString(CultureInfo.InvariantCulture));
         yield return (EventId, e.EventId.ToString("D"));
         yield return (StreamVersion, e.StreamVersion.ToString(CultureInfo.InvariantCulture));
         yield return (GlobalPosition, e.GlobalPosition.ToString(CultureInfo.InvariantCulture));

@@ -8,6 +8,9 @@ namespace Bank.Messaging.Events;
 /// <summary>Reads a broadcast event from a Kafka message, its headers parsed once, as the relay wrote them.</summary>
 internal static class KafkaEventReader
 {
+    /// <summary>How the reason for parking a message whose declared version this bank cannot read begins.</summary>
+    public const string SchemaProblem = "schema";
+
     public static ReadMessage Read(ConsumeResult<string, byte[]> message, EventTypeRegistry eventTypes)
     {
         var headers = message.Message.Headers;
@@ -18,7 +21,25 @@ internal static class KafkaEventReader
 
         if (!eventTypes.TryGet(typeName, out var type))
         {
-            return new ReadMessage(null, null, typeName.Length <= 64 ? typeName : typeName[..64] + "…");
+            return new ReadMessage(null, null, $"of unknown type '{(typeName.Length <= 64 ? typeName : typeName[..64] + "…")}'");
+        }
+
+        // Messages relayed before versions were on the wire are first versions.
+        var eventVersion = 1;
+        if (Header(headers, EventHeaders.EventVersion) is { } versionHeader
+            && (!int.TryParse(versionHeader, NumberStyles.None, CultureInfo.InvariantCulture, out eventVersion) || eventVersion < 1))
+        {
+            return new ReadMessage(null, $"The message's '{EventHeaders.EventVersion}' header is not a version (a whole number from 1).");
+        }
+
+        if (eventVersion > type.Version)
+        {
+            return new ReadMessage(null, null, $"of {type.Name} v{eventVersion}, newer than the v{type.Version} this bank reads");
+        }
+
+        if (eventVersion < type.Version)
+        {
+            return new ReadMessage(null, $"{SchemaProblem}: {type.Name} v{eventVersion} cannot be read as v{type.Version}, the version this bank reads.");
         }
 
         // Exactly as the relay writes it: a key written another way would escape its parked twin.

@@ -1,7 +1,7 @@
 namespace Bank.Messaging.Events;
 
 /// <summary>
-/// What a Kafka message turned out to be: an event; unreadable (and why); or of a type this bank does not know
-/// (<see cref="UnknownType"/>), which a consumer passes over.
+/// What a Kafka message turned out to be: an event; unreadable (and why); or not for this bank to handle
+/// (<see cref="PassOver"/> says why: a type it does not know, or a newer version than it reads), which a consumer passes over.
 /// </summary>
-internal readonly record struct ReadMessage(ReceivedEvent? Event, string? Problem, string? UnknownType = null);
+internal readonly record struct ReadMessage(ReceivedEvent? Event, string? Problem, string? PassOver = null);

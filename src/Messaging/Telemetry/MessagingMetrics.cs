@@ -37,7 +37,7 @@ internal sealed class MessagingMetrics
         _skipped = meter.CreateCounter<long>(
             "bank.events_skipped",
             unit: "{message}",
-            description: "Messages a consumer group passed over because their type is not an event type of this bank (a newer version's, or foreign).");
+            description: "Messages a consumer group passed over: of a type this bank does not know, or of a newer version than it reads.");
         _caughtUp = meter.CreateCounter<long>(
             "bank.consumer.caught_up_events",
             unit: "{event}",

@@ -12,7 +12,7 @@ public sealed class EventCatalogTests : IDisposable
     public void A_new_event_type_is_missing_until_its_first_version_is_written()
     {
         Assert.Equal(
-            ["MoneyDeposited v1: field '(the event)': not in the catalog; 'schemas update' adds its first version"],
+            ["MoneyDeposited v1: field '(the event)': not in the catalog; 'schemas update' adds it"],
             _catalog.Check([Registered<V1.MoneyDeposited>()]).Select(violation => violation.ToString()));
 
         var written = Assert.Single(_catalog.Update([Registered<V1.MoneyDeposited>()]));
@@ -56,10 +56,22 @@ public sealed class EventCatalogTests : IDisposable
         var v2 = Path.Combine(_catalog.Directory, "MoneyDeposited", "v2.schema.json");
         File.WriteAllText(v2, WireSchema.Of(typeof(CurrencyRemoved.MoneyDeposited), "MoneyDeposited", 2).ToJsonString());
 
-        Assert.Equal(2, _catalog.CurrentVersionOf("MoneyDeposited"));
+        Assert.Equal([1, 2], _catalog.VersionsOf("MoneyDeposited"));
         Assert.Equal(
             ["MoneyDeposited v1: field 'currency': removed or renamed"],
-            _catalog.Check([Registered<CurrencyRemoved.MoneyDeposited>()]).Select(violation => violation.ToString()));
+            _catalog.Check([Registered<CurrencyRemoved.MoneyDeposited>(version: 2)]).Select(violation => violation.ToString()));
+    }
+
+    [Fact]
+    public void The_version_the_code_writes_is_the_catalog_s_newest_or_the_next_one()
+    {
+        _catalog.Update([Registered<V1.MoneyDeposited>()]);
+
+        Assert.Equal(["MoneyDeposited"], _catalog.Stale([Registered<V1.MoneyDeposited>(version: 2)]));
+        Assert.Equal(
+            ["MoneyDeposited v3: field '(the event)': the code writes this version, the catalog's newest is v1"],
+            _catalog.Check([Registered<V1.MoneyDeposited>(version: 3)]).Select(violation => violation.ToString()));
+        Assert.Equal(Path.Combine(_catalog.Directory, "MoneyDeposited", "v2.schema.json"), Assert.Single(_catalog.Update([Registered<V1.MoneyDeposited>(version: 2)])));
     }
 
     public void Dispose()
@@ -70,7 +82,7 @@ public sealed class EventCatalogTests : IDisposable
         }
     }
 
-    private static RegisteredEventType Registered<T>() => new(typeof(T), "MoneyDeposited", "Account");
+    private static RegisteredEventType Registered<T>(int version = 1) => new(typeof(T), "MoneyDeposited", "Account", version);
 
     private static class V1
     {

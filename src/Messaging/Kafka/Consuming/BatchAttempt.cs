@@ -5,7 +5,8 @@ namespace Bank.Messaging.Kafka.Consuming;
 
 /// <summary>
 /// One attempt at a batch of messages: each is read, checked against the event store (<see cref="EventStoreCheck"/>,
-/// unless that is off) and handed to the module in order; one of a type the bank does not know is counted and passed over. A message whose consumers still fail after their retries,
+/// unless that is off) and handed to the module in order; one of a type or version the bank does not read is counted and
+/// passed over. A message whose consumers still fail after their retries,
 /// that cannot be read or that the store does not hold parks its key (<see cref="ParkedKeys"/>), while the other keys
 /// flow on.
 /// </summary>
@@ -47,13 +48,13 @@ internal sealed class BatchAttempt(
                 }
 
                 var read = KafkaEventReader.Read(message, eventTypes);
-                if (read.UnknownType is { } unknown)
+                if (read.PassOver is { } why)
                 {
                     // Written by a newer version of the bank, or by someone else: nothing here could handle it.
                     metrics.Skipped(member.Group, message.Topic);
                     member.Logger.LogWarning(
-                        "Consumer group {Group} passed over the message at {Topic}/{Partition}@{Offset} of unknown type '{Type}'",
-                        member.Group, message.Topic, message.Partition.Value, message.Offset.Value, unknown);
+                        "Consumer group {Group} passed over the message at {Topic}/{Partition}@{Offset} {Why}",
+                        member.Group, message.Topic, message.Partition.Value, message.Offset.Value, why);
                     finished.Add(message);
                 }
                 else if (read.Problem is { } problem)
