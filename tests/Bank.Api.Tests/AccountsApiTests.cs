@@ -92,7 +92,7 @@ public sealed class AccountsApiTests(BankHost host) : IClassFixture<BankHost>
         Assert.Equal(100m, (await response.JsonAsync()).GetProperty("balance").GetDecimal());
         var stored = await host.Database.ScalarAsync<string>(
             $"SELECT concat_ws(' ', data->>'amount', data->>'currency', data->>'originalAmount', data->>'originalCurrency', data->>'exchangeRate') " +
-            $"FROM bank.mt_events WHERE stream_id = '{accountId}' AND type = 'MoneyDeposited'");
+            $"FROM bank.mt_events WHERE stream_id = '{accountId}' AND type = 'MoneyDeposited.v2'");
         Assert.Equal("100.00 EUR 108.00 USD 0.9259259259259259259259259259", stored);
     }
 

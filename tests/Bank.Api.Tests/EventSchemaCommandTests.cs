@@ -34,7 +34,7 @@ public sealed class EventSchemaCommandTests : IAsyncLifetime
     {
         // The released MoneyDeposited called it amountInCents; the code calls it amount.
         CopyDirectory(Path.Combine(Repository.Root, "contracts", "events"), _brokenCatalog);
-        var released = Path.Combine(_brokenCatalog, "MoneyDeposited", "v1.schema.json");
+        var released = Path.Combine(_brokenCatalog, "MoneyDeposited", "v2.schema.json");
         await File.WriteAllTextAsync(released, (await File.ReadAllTextAsync(released)).Replace("\"amount\"", "\"amountInCents\"", StringComparison.Ordinal));
 
         var (exitCode, output) = await HostProcess.RunScriptAsync("run.sh", Settings(), "schemas", "check", "--catalog", _brokenCatalog);
@@ -42,8 +42,8 @@ public sealed class EventSchemaCommandTests : IAsyncLifetime
         Assert.True(exitCode == 1, output);
         Assert.Equal(
             [
-                "MoneyDeposited v1: field 'amountInCents': removed or renamed",
-                "MoneyDeposited v1: field 'amount': added as required; a new field must be optional",
+                "MoneyDeposited v2: field 'amountInCents': removed or renamed",
+                "MoneyDeposited v2: field 'amount': added as required; a new field must be optional",
                 "2 problems. A change other than a new optional field needs a new version with an upcaster.",
             ],
             output.Trim().Split('\n').Select(line => line.Trim()));

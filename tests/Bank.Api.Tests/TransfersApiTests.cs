@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Bank.Testing;
@@ -25,19 +26,19 @@ public sealed class TransfersApiTests(BankHost host) : IClassFixture<BankHost>
         AssertSide(body.GetProperty("to"), to, balance: 10.80m, version: 2);
 
         var paid = await EventAsync(from, 3);
-        Assert.Equal("MoneyTransferredOut", paid.GetProperty("type").GetString());
+        Assert.Equal("MoneyTransferredOut.v2", paid.GetProperty("type").GetString());
         Assert.Equal(transferId, paid.GetProperty("transferId").GetGuid());
         Assert.Equal(to, paid.GetProperty("toAccountId").GetGuid());
-        Assert.Equal(10m, paid.GetProperty("amount").GetDecimal());
+        Assert.Equal(10m, StoredMoney(paid, "amount"));
         Assert.Equal("EUR", paid.GetProperty("originalCurrency").GetString());
         var received = await EventAsync(to, 2);
-        Assert.Equal("MoneyTransferredIn", received.GetProperty("type").GetString());
+        Assert.Equal("MoneyTransferredIn.v2", received.GetProperty("type").GetString());
         Assert.Equal(transferId, received.GetProperty("transferId").GetGuid());
         Assert.Equal(from, received.GetProperty("fromAccountId").GetGuid());
-        Assert.Equal(10.80m, received.GetProperty("amount").GetDecimal());
+        Assert.Equal(10.80m, StoredMoney(received, "amount"));
         Assert.Equal("USD", received.GetProperty("currency").GetString());
-        Assert.Equal(10m, received.GetProperty("originalAmount").GetDecimal());
-        Assert.Equal(1.08m, received.GetProperty("exchangeRate").GetDecimal());
+        Assert.Equal(10m, StoredMoney(received, "originalAmount"));
+        Assert.Equal(1.08m, StoredMoney(received, "exchangeRate"));
 
         var source = await _client.GetShownAsync($"/accounts/{from}?minVersion=3");
         var destination = await _client.GetShownAsync($"/accounts/{to}?minVersion=2");
@@ -172,6 +173,13 @@ public sealed class TransfersApiTests(BankHost host) : IClassFixture<BankHost>
         var json = await host.Database.ScalarAsync<string>(
             $"SELECT jsonb_set(data, '{{type}}', to_jsonb(type))::text FROM bank.mt_events WHERE stream_id = '{streamId}' AND version = {version}");
         return JsonDocument.Parse(json).RootElement;
+    }
+
+    // Stored as version 2: money as decimal strings.
+    private static decimal StoredMoney(JsonElement e, string name)
+    {
+        Assert.Equal(JsonValueKind.String, e.GetProperty(name).ValueKind);
+        return decimal.Parse(e.GetProperty(name).GetString()!, CultureInfo.InvariantCulture);
     }
 
     private static void AssertSide(JsonElement side, Guid accountId, decimal balance, long version)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bank.Messaging.Events;
 using Bank.Testing;
 using Xunit;
@@ -49,7 +51,7 @@ public sealed class ForgedMessageTests : FaultFixture
         var real = (await TopicReader.ReadAsync(Broker.BootstrapServers, "events_Account", expected: 2))
             .Single(m => m.Key == account.ToString() && m.Headers[EventHeaders.StreamVersion] == "2");
 
-        await ProduceAsync(real with { Value = real.Value.Replace("\"balance\":5", "\"balance\":1000005", StringComparison.Ordinal).Replace("\"amount\":5", "\"amount\":1000000", StringComparison.Ordinal) });
+        await ProduceAsync(real with { Value = Tampered(real.Value) });
         await ProduceAsync(real);
         Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
 
@@ -73,8 +75,7 @@ public sealed class ForgedMessageTests : FaultFixture
         var real = await StoredEventAsync(account, version: 3);
 
         // Headers that match the stored event, a payload that would make the account a millionaire.
-        await ProduceAsync(account, real.Id, 3, real.Data.Replace("\"balance\": 6", "\"balance\": 1000005", StringComparison.Ordinal)
-            .Replace("\"amount\": 1,", "\"amount\": 1000000,", StringComparison.Ordinal), real.Type);
+        await ProduceAsync(account, real.Id, 3, Tampered(real.Data));
 
         var shown = await client.GetShownAsync($"/accounts/{account}?minVersion=3");
         Assert.Equal(6m, shown.GetProperty("balance").GetDecimal());
@@ -144,6 +145,16 @@ public sealed class ForgedMessageTests : FaultFixture
         return (consumer, relaySettings, account);
     }
 
+    // A payload that would make the account a millionaire, in the event's own form (version 2: money as strings).
+    private static string Tampered(string json)
+    {
+        var tampered = JsonNode.Parse(json)!.AsObject();
+        Assert.Equal(JsonValueKind.String, tampered["balance"]!.GetValueKind());
+        tampered["amount"] = "1000000";
+        tampered["balance"] = "1000005";
+        return tampered.ToJsonString();
+    }
+
     private async Task<(Guid Id, string Type, string Data)> StoredEventAsync(Guid account, long version)
     {
         var row = await Database.ScalarAsync<string>(
@@ -177,6 +188,7 @@ public sealed class ForgedMessageTests : FaultFixture
         ProduceAsync(new TopicMessage("events_Account", 0, 0, account.ToString(), value, new Dictionary<string, string>
         {
             [EventHeaders.MessageType] = type,
+            [EventHeaders.EventVersion] = "2",
             [EventHeaders.EventId] = eventId.ToString(),
             [EventHeaders.StreamVersion] = version.ToString(CultureInfo.InvariantCulture),
             [EventHeaders.GlobalPosition] = "1",

@@ -21,7 +21,7 @@ public sealed class ScaleOutTests : FaultFixture
         var (exitCode, output) = await ConvergeAndVerifyAsync();
         Assert.True(exitCode == 0, output);
         // One relay: every event went to Kafka exactly once (a second relay would have sent each again).
-        var stored = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn')");
+        var stored = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type IN ('AccountOpened', 'MoneyDeposited.v2', 'MoneyWithdrawn.v2')");
         var relayed = await TopicReader.ReadAsync(Broker.BootstrapServers, "events_Account", (int)stored, quiet: TimeSpan.FromSeconds(2));
         Assert.Equal(stored, relayed.Count);
 
@@ -36,7 +36,7 @@ public sealed class ScaleOutTests : FaultFixture
 
         var (afterExit, afterOutput) = await ConvergeAndVerifyAsync();
         Assert.True(afterExit == 0, afterOutput);
-        var all = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn')");
+        var all = await Database.ScalarAsync<long>("SELECT count(*) FROM bank.mt_events WHERE type IN ('AccountOpened', 'MoneyDeposited.v2', 'MoneyWithdrawn.v2')");
         var messages = await TopicReader.ReadEventsAsync(Broker.BootstrapServers, "events_Account", all, TimeSpan.FromSeconds(60));
         Assert.Equal(all, TopicReader.DistinctEvents(messages));
     }

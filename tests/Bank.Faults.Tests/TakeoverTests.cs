@@ -269,7 +269,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
                    FROM bank.mt_events e
                    LEFT JOIN accounts.mt_doc_accountview v ON v.id = e.stream_id
                    LEFT JOIN customers.mt_doc_customeraccount c ON c.id = e.stream_id
-                   WHERE e.type IN ('AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn'))
+                   WHERE e.type IN ('AccountOpened', 'MoneyDeposited.v2', 'MoneyWithdrawn.v2'))
             SELECT concat_ws(' ',
               coalesce(extract(epoch FROM now() - min(timestamp) FILTER (WHERE unrelayed)), 0),
               coalesce(extract(epoch FROM now() - min(timestamp) FILTER (WHERE not_in_accounts)), 0),
@@ -287,7 +287,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : FaultFixtu
         foreach (var account in accounts)
         {
             var deposited = await Database.ScalarAsync<decimal>(
-                $"SELECT coalesce(sum((data->>'amount')::numeric), 0) FROM bank.mt_events WHERE stream_id = '{account}' AND type = 'MoneyDeposited'");
+                $"SELECT coalesce(sum((data->>'amount')::numeric), 0) FROM bank.mt_events WHERE stream_id = '{account}' AND type = 'MoneyDeposited.v2'");
             var shown = await Database.ScalarAsync<decimal>($"SELECT (data->>'balance')::numeric FROM accounts.mt_doc_accountview WHERE id = '{account}'");
             Assert.Equal(deposited, shown);
         }

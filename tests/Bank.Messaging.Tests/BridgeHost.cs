@@ -120,7 +120,7 @@ public sealed class BridgeHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(recorder);
         var eventStore = builder.Services.AddEventStore(builder.Configuration);
-        builder.Services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames);
+        builder.Services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames, AccountEvents.Upcasts);
         builder.Services.AddEventBroadcasting(builder.Configuration, eventStore, bus =>
         {
             bus.AddModuleConsumer<AlphaConsumer>("alpha");

@@ -66,7 +66,7 @@ public sealed class EventRelayTests : IAsyncLifetime
             Assert.All(stream, message =>
             {
                 Assert.Equal("application/json", message.Headers[EventHeaders.ContentType]);
-                Assert.Equal("1", message.Headers[EventHeaders.EventVersion]);
+                Assert.Equal(message.Headers[EventHeaders.MessageType] == "AccountOpened" ? "1" : "2", message.Headers[EventHeaders.EventVersion]);
                 Assert.True(Guid.TryParse(message.Headers[EventHeaders.EventId], out _));
                 Assert.EndsWith("Z", message.Headers[EventHeaders.Timestamp], StringComparison.Ordinal);
                 Assert.True(DateTimeOffset.TryParse(message.Headers[EventHeaders.Timestamp], CultureInfo.InvariantCulture, out _));

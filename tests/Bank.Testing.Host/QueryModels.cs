@@ -30,7 +30,7 @@ public static class QueryModels
             """
             WITH movements AS (
                 SELECT stream_id AS account_id, version FROM bank.mt_events
-                WHERE type IN ('MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferredOut', 'MoneyTransferredIn')),
+                WHERE split_part(type, '.', 1) IN ('MoneyDeposited', 'MoneyWithdrawn', 'MoneyTransferredOut', 'MoneyTransferredIn')),
             lines AS (SELECT account_id, mt_version AS version FROM accounts.mt_doc_statementline),
             missing AS (SELECT * FROM movements EXCEPT ALL SELECT * FROM lines),
             extra AS (SELECT * FROM lines EXCEPT ALL SELECT * FROM movements)

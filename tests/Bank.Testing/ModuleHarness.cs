@@ -49,7 +49,7 @@ public sealed class ModuleHarness : IAsyncDisposable
         services.AddEventStore(configuration);
         // Every module's events have stable names, whichever module is under test.
         services.AddEventTypes(CustomerEvents.AggregateType, CustomerEvents.TypeNames);
-        services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames);
+        services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames, AccountEvents.Upcasts);
         addModule(services, configuration);
         services.AddModuleEventHandlers(addConsumers);
 

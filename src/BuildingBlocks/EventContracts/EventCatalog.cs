@@ -9,8 +9,9 @@ namespace Bank.BuildingBlocks.EventContracts;
 /// <summary>
 /// Every released version of every event's wire form, checked in as <c>&lt;Type&gt;/v&lt;N&gt;.schema.json</c> below
 /// <see cref="Directory"/>. The code writes the newest (<see cref="RegisteredEventType.Version"/>), or the next one
-/// before it is checked in. The code's wire form must stand in for every version released (<see cref="SchemaCompatibility"/>): a consumer may read a first-version event from the store long after
-/// later versions shipped.
+/// before it is checked in. Within a version, the code's wire form may only add optional fields
+/// (<see cref="SchemaCompatibility"/>); every older version reads as the current one through an upcast per step, since a
+/// consumer may read a first-version event from the store long after later versions shipped.
 /// </summary>
 public sealed class EventCatalog(string directory)
 {
@@ -95,14 +96,18 @@ public sealed class EventCatalog(string directory)
         return written;
     }
 
-    /// <summary>The changes, against the released versions, that a reader of one of them could not follow.</summary>
+    /// <summary>
+    /// The changes, against the released versions, that a reader of one of them could not follow. A version older than
+    /// the one the code writes is read through the module's upcasts (<see cref="EventTypeRegistration.Upcasts"/>), one
+    /// step after the other, so only the code's own version and any later one are compared.
+    /// </summary>
     public IReadOnlyList<SchemaViolation> Incompatible(IEnumerable<RegisteredEventType> eventTypes)
     {
         var violations = new List<SchemaViolation>();
         foreach (var eventType in eventTypes)
         {
             var current = WireSchema.Of(eventType.ClrType, eventType.Name, eventType.Version);
-            foreach (var version in VersionsOf(eventType.Name))
+            foreach (var version in VersionsOf(eventType.Name).Where(version => version >= eventType.Version))
             {
                 violations.AddRange(SchemaCompatibility.Compare(eventType.Name, version, Read(eventType.Name, version), current));
             }

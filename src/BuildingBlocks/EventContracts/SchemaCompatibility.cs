@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Bank.BuildingBlocks.EventContracts;
@@ -9,6 +10,9 @@ namespace Bank.BuildingBlocks.EventContracts;
 /// </summary>
 public static class SchemaCompatibility
 {
+    // A pattern's '+' stays '+' in a violation's line.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IReadOnlyList<SchemaViolation> Compare(string eventType, int releasedVersion, JsonNode released, JsonNode current)
     {
         var violations = new List<SchemaViolation>();
@@ -28,7 +32,7 @@ public static class SchemaCompatibility
         }
         else if (!JsonNode.DeepEquals(Shape(released), Shape(current)))
         {
-            violation(Field(path), $"type changed from {Shape(released).ToJsonString()} to {Shape(current).ToJsonString()}");
+            violation(Field(path), $"type changed from {Shape(released).ToJsonString(Readable)} to {Shape(current).ToJsonString(Readable)}");
         }
     }
 

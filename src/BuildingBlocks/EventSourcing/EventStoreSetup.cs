@@ -1,7 +1,10 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Bank.BuildingBlocks.Settings;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Marten.Services.Json.Transformations;
 using Microsoft.Extensions.Configuration;
 using Weasel.Core;
 
@@ -11,10 +14,13 @@ public static class EventStoreSetup
 {
     public const string SchemaName = "bank";
 
-    /// <summary>Registers a module's events under their stable names.</summary>
+    /// <summary>Registers a module's events under their stable names, with the upcasts of those past their first version.</summary>
     public static IServiceCollection AddEventTypes(
-        this IServiceCollection services, string aggregateType, IReadOnlyDictionary<Type, string> eventTypeNames) =>
-        services.AddSingleton(new EventTypeRegistration(aggregateType, eventTypeNames));
+        this IServiceCollection services,
+        string aggregateType,
+        IReadOnlyDictionary<Type, string> eventTypeNames,
+        IReadOnlyDictionary<Type, IReadOnlyList<Func<JsonObject, JsonObject>>>? upcasts = null) =>
+        services.AddSingleton(new EventTypeRegistration(aggregateType, eventTypeNames, upcasts));
 
     /// <summary>
     /// One Marten store for the whole host: one event stream per aggregate (Guid ids),
@@ -64,14 +70,30 @@ public static class EventStoreSetup
         }
     }
 
-    /// <summary>Stores events under their stable names instead of names derived from CLR types.</summary>
+    /// <summary>
+    /// Stores events under their stable names instead of names derived from CLR types, each version under its own
+    /// name, and reads every older version as the current one: loading an aggregate, the relay, catch-up, rebuilds and
+    /// <c>verify</c> all read events through here.
+    /// </summary>
     private sealed class StableEventNames(EventTypeRegistry registry) : IConfigureMarten
     {
         public void Configure(IServiceProvider services, StoreOptions options)
         {
             foreach (var eventType in registry.All)
             {
-                options.Events.MapEventType(eventType.ClrType, eventType.Name);
+                options.Events.MapEventType(eventType.ClrType, eventType.StoredName);
+                for (var version = 1; version < eventType.Version; version++)
+                {
+                    var storedVersion = version;
+                    options.Events.Upcast(
+                        eventType.ClrType,
+                        eventType.StoredNameOf(storedVersion),
+                        new JsonTransformation((serializer, reader, index) =>
+                        {
+                            var json = registry.ReadAsCurrent(eventType, storedVersion, reader.GetString(index));
+                            return serializer.FromJson(eventType.ClrType, new MemoryStream(Encoding.UTF8.GetBytes(json)));
+                        }));
+                }
             }
 
             options.Events.AddEventTypes(registry.All.Select(e => e.ClrType));

@@ -1,20 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Bank.BuildingBlocks.EventSourcing;
 
 /// <summary>
-/// The stable names of every event type and the aggregate type that emits it.
-/// Stored events and broadcast messages carry these names, never CLR type names,
-/// so renaming or moving a class does not break stored streams or other systems.
+/// The stable names of every event type, the aggregate type that emits it, and how its older versions read as the
+/// current one. Stored events and broadcast messages carry these names, never CLR type names, so renaming or moving a
+/// class does not break stored streams or other systems.
 /// </summary>
 public sealed class EventTypeRegistry
 {
     private readonly Dictionary<Type, RegisteredEventType> _byType = [];
     private readonly Dictionary<string, RegisteredEventType> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (RegisteredEventType Type, int Version)> _byStoredName = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, IReadOnlyList<Func<JsonObject, JsonObject>>> _upcasts = [];
 
     public EventTypeRegistry(IEnumerable<EventTypeRegistration> registrations)
     {
         foreach (var registration in registrations)
         {
-            Register(registration.AggregateType, registration.EventTypeNames, registration.Versions);
+            Register(registration.AggregateType, registration.EventTypeNames, registration.Upcasts);
         }
     }
 
@@ -22,12 +27,14 @@ public sealed class EventTypeRegistry
 
     public IEnumerable<string> AggregateTypes => _byType.Values.Select(e => e.AggregateType).Distinct();
 
-    private void Register(string aggregateType, IReadOnlyDictionary<Type, string> eventTypeNames, IReadOnlyDictionary<Type, int>? versions)
+    private void Register(
+        string aggregateType, IReadOnlyDictionary<Type, string> eventTypeNames, IReadOnlyDictionary<Type, IReadOnlyList<Func<JsonObject, JsonObject>>>? upcasts)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(aggregateType);
         foreach (var (type, name) in eventTypeNames)
         {
-            var registered = new RegisteredEventType(type, name, aggregateType, versions?.GetValueOrDefault(type, 1) ?? 1);
+            var steps = upcasts?.GetValueOrDefault(type) ?? [];
+            var registered = new RegisteredEventType(type, name, aggregateType, steps.Count + 1);
             if (_byType.GetValueOrDefault(type) == registered)
             {
                 // The same registration again (a module and a test, say): harmless.
@@ -41,6 +48,11 @@ public sealed class EventTypeRegistry
 
             _byType.Add(type, registered);
             _byName.Add(name, registered);
+            _upcasts.Add(type, steps);
+            for (var version = 1; version <= registered.Version; version++)
+            {
+                _byStoredName.Add(registered.StoredNameOf(version), (registered, version));
+            }
         }
     }
 
@@ -49,6 +61,40 @@ public sealed class EventTypeRegistry
             ? registered
             : throw new InvalidOperationException($"Event type {eventType} has no registered stable name.");
 
+    /// <summary>The event type of a stable name, the one messages carry.</summary>
     public bool TryGet(string name, out RegisteredEventType registered) =>
         _byName.TryGetValue(name, out registered!);
+
+    /// <summary>The event type and version of a name the store keeps events under (<see cref="RegisteredEventType.StoredNameOf"/>).</summary>
+    public bool TryGetStored(string storedName, out RegisteredEventType registered, out int version)
+    {
+        var found = _byStoredName.TryGetValue(storedName, out var stored);
+        (registered, version) = found ? stored : (null!, 0);
+        return found;
+    }
+
+    /// <summary>Every name the store keeps events of <paramref name="eventTypes"/> under, all versions.</summary>
+    public string[] StoredNamesOf(IEnumerable<Type> eventTypes) =>
+        [.. eventTypes.Select(Get).SelectMany(type => Enumerable.Range(1, type.Version).Select(type.StoredNameOf))];
+
+    /// <summary>
+    /// The JSON of a <paramref name="version"/> event of <paramref name="eventType"/> as the version the code reads: each
+    /// upcast from that version on, in turn. Throws <see cref="JsonException"/> when the JSON is not an object.
+    /// </summary>
+    public string ReadAsCurrent(RegisteredEventType eventType, int version, string json)
+    {
+        if (version == eventType.Version)
+        {
+            return json;
+        }
+
+        var data = JsonNode.Parse(json) as JsonObject
+            ?? throw new JsonException($"A stored {eventType.StoredNameOf(version)} event is not a JSON object.");
+        foreach (var upcast in _upcasts[eventType.ClrType].Skip(version - 1))
+        {
+            data = upcast(data);
+        }
+
+        return data.ToJsonString();
+    }
 }

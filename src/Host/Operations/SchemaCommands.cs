@@ -3,6 +3,7 @@ using Bank.BuildingBlocks.EventSourcing;
 using Bank.Messaging.Kafka.Cluster;
 using Marten;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Bank.Host.Operations;
 
@@ -82,16 +83,35 @@ internal static class SchemaCommands
     private static async Task ListAsync(EventCatalog catalog, IReadOnlyCollection<RegisteredEventType> eventTypes, IServiceProvider services)
     {
         var kafka = services.GetRequiredService<IOptions<KafkaOptions>>().Value;
-        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
-        Console.WriteLine($"{"event type",-22} {"topic",-16} {"current",-8} {"released",-9} stored (all written as v1: the store records no version yet)");
+        var stored = await StoredCountsAsync(services.GetRequiredService<IDocumentStore>());
+        Console.WriteLine($"{"event type",-22} {"topic",-16} {"current",-8} {"released",-9} stored, by the version each was written as");
         foreach (var eventType in eventTypes.OrderBy(type => type.AggregateType).ThenBy(type => type.Name, StringComparer.Ordinal))
         {
             var released = catalog.VersionsOf(eventType.Name);
-            var stored = await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName == eventType.Name).CountAsync();
+            var storedVersions = Enumerable.Range(1, eventType.Version)
+                .Where(version => stored.ContainsKey(eventType.StoredNameOf(version)))
+                .Select(version => $"v{version}: {stored[eventType.StoredNameOf(version)]}")
+                .DefaultIfEmpty("none");
             Console.WriteLine(
                 $"{eventType.Name,-22} {kafka.TopicFor(eventType.AggregateType),-16} {"v" + eventType.Version,-8} " +
-                $"{(released.Count == 0 ? "none" : string.Join(",", released.Select(version => "v" + version))),-9} {stored}");
+                $"{(released.Count == 0 ? "none" : string.Join(",", released.Select(version => "v" + version))),-9} {string.Join(", ", storedVersions)}");
         }
+    }
+
+    // Each version of an event is stored under its own name (RegisteredEventType.StoredNameOf).
+    private static async Task<Dictionary<string, long>> StoredCountsAsync(IDocumentStore store)
+    {
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT type, count(*) FROM {EventStoreSetup.SchemaName}.mt_events GROUP BY type", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
     }
 
     private static Request? Parse(string[] args)

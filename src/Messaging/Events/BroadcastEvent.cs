@@ -14,9 +14,12 @@ internal sealed record BroadcastEvent(
     DateTimeOffset Timestamp,
     string? TraceParent)
 {
-    /// <summary>A stored event as it is broadcast, or null for Marten's own bookkeeping events (tombstones).</summary>
+    /// <summary>
+    /// A stored event as it is broadcast, or null for Marten's own bookkeeping events (tombstones). An event stored as an
+    /// older version was read as the current one (<see cref="EventTypeRegistry.ReadAsCurrent"/>), and is sent as it.
+    /// </summary>
     public static BroadcastEvent? From(IEvent stored, EventTypeRegistry eventTypes) =>
-        eventTypes.TryGet(stored.EventTypeName, out var type)
+        eventTypes.TryGetStored(stored.EventTypeName, out var type, out _)
             ? new BroadcastEvent(
                 type,
                 stored.Data,

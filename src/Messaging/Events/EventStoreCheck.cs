@@ -7,11 +7,12 @@ namespace Bank.Messaging.Events;
 /// Module consumers trust only the event store, not whoever can produce to a topic: each event of a batch is looked up
 /// in one query, by its stream and version (the store's unique index), and must be the stored event of that id and
 /// type. It is then handed on with the stored payload and commit time, whatever the message carried; a message that no
-/// stored event matches is refused, and parks its key.
+/// stored event matches is refused, and parks its key. An event stored as an older version is handed on as the current
+/// one (<see cref="EventTypeRegistry.ReadAsCurrent"/>); one that cannot be read so is refused with a <c>schema</c> reason.
 /// The lookup is an index probe per event, prepared once per connection and planned once, so that PostgreSQL neither
 /// plans it again for every batch nor chooses, for some batch, a join over the whole events table.
 /// </summary>
-internal sealed class EventStoreCheck(string connectionString) : IDisposable
+internal sealed class EventStoreCheck(string connectionString, EventTypeRegistry eventTypes) : IDisposable
 {
     private const string Sql =
         $"""
@@ -43,7 +44,7 @@ internal sealed class EventStoreCheck(string connectionString) : IDisposable
             return [];
         }
 
-        var stored = new Dictionary<(Guid, long), (Guid Id, string Type, long Position, DateTimeOffset Timestamp, byte[] Data)>();
+        var stored = new Dictionary<(Guid, long), StoredEvent>();
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
         {
             await using var command = new NpgsqlCommand(Sql, connection);
@@ -56,19 +57,31 @@ internal sealed class EventStoreCheck(string connectionString) : IDisposable
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                stored[(reader.GetGuid(0), reader.GetInt64(1))] = (
-                    reader.GetGuid(2),
-                    reader.GetString(3),
-                    reader.GetInt64(4),
-                    reader.GetFieldValue<DateTimeOffset>(5),
-                    System.Text.Encoding.UTF8.GetBytes(reader.GetString(6)));
+                stored[(reader.GetGuid(0), reader.GetInt64(1))] = new StoredEvent(
+                    reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6));
             }
         }
 
-        return events.Select(e =>
-            stored.TryGetValue((e.StreamId, e.Metadata.StreamVersion), out var match) && match.Id == e.Metadata.EventId && match.Type == e.Type.Name
-                ? (e with { Json = match.Data, Metadata = e.Metadata with { GlobalPosition = match.Position, Timestamp = match.Timestamp } }, (string?)null)
-                : (e, $"Not in the event store: no {e.Type.Name} event {e.Metadata.EventId} at version {e.Metadata.StreamVersion} of stream {e.StreamId}."))
-            .ToList();
+        return [.. events.Select(e => AsStored(e, stored.GetValueOrDefault((e.StreamId, e.Metadata.StreamVersion))))];
     }
+
+    private (ReceivedEvent Event, string? Problem) AsStored(ReceivedEvent e, StoredEvent? match)
+    {
+        if (match is null || match.Id != e.Metadata.EventId || !eventTypes.TryGetStored(match.Type, out var type, out var version) || type != e.Type)
+        {
+            return (e, $"Not in the event store: no {e.Type.Name} event {e.Metadata.EventId} at version {e.Metadata.StreamVersion} of stream {e.StreamId}.");
+        }
+
+        try
+        {
+            var json = System.Text.Encoding.UTF8.GetBytes(eventTypes.ReadAsCurrent(type, version, match.Data));
+            return (e with { Json = json, Metadata = e.Metadata with { GlobalPosition = match.Position, Timestamp = match.Timestamp } }, null);
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return (e, $"{KafkaEventReader.SchemaProblem}: the stored {match.Type} event cannot be read as {type.Name} v{type.Version}: {exception.Message}");
+        }
+    }
+
+    private sealed record StoredEvent(Guid Id, string Type, long Position, DateTimeOffset Timestamp, string Data);
 }

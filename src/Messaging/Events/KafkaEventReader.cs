@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Bank.BuildingBlocks.Consumers;
 using Confluent.Kafka;
 
@@ -8,7 +9,7 @@ namespace Bank.Messaging.Events;
 /// <summary>Reads a broadcast event from a Kafka message, its headers parsed once, as the relay wrote them.</summary>
 internal static class KafkaEventReader
 {
-    /// <summary>How the reason for parking a message whose declared version this bank cannot read begins.</summary>
+    /// <summary>How the reason for parking an event that cannot be read as the version this bank reads begins.</summary>
     public const string SchemaProblem = "schema";
 
     public static ReadMessage Read(ConsumeResult<string, byte[]> message, EventTypeRegistry eventTypes)
@@ -37,11 +38,6 @@ internal static class KafkaEventReader
             return new ReadMessage(null, null, $"of {type.Name} v{eventVersion}, newer than the v{type.Version} this bank reads");
         }
 
-        if (eventVersion < type.Version)
-        {
-            return new ReadMessage(null, $"{SchemaProblem}: {type.Name} v{eventVersion} cannot be read as v{type.Version}, the version this bank reads.");
-        }
-
         // Exactly as the relay writes it: a key written another way would escape its parked twin.
         if (!Guid.TryParse(message.Message.Key, out var streamId) || message.Message.Key != streamId.ToString("D"))
         {
@@ -58,10 +54,24 @@ internal static class KafkaEventReader
                 $"The message lacks a valid '{EventHeaders.EventId}', '{EventHeaders.StreamVersion}', '{EventHeaders.GlobalPosition}' or '{EventHeaders.Timestamp}' header.");
         }
 
+        // Relayed before the bank wrote a newer version: read as the current one, as the store reads its older events.
+        var json = message.Message.Value ?? [];
+        if (eventVersion < type.Version)
+        {
+            try
+            {
+                json = Encoding.UTF8.GetBytes(eventTypes.ReadAsCurrent(type, eventVersion, Encoding.UTF8.GetString(json)));
+            }
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+            {
+                return new ReadMessage(null, $"{SchemaProblem}: {type.Name} v{eventVersion} cannot be read as v{type.Version}: {exception.Message}");
+            }
+        }
+
         var source = new MessageSource(message.Topic, message.Partition.Value, message.Offset.Value, message.Message.Key);
         return new ReadMessage(
             new ReceivedEvent(
-                type, message.Message.Value ?? [], new EventMetadata(eventId, streamId, version, position, timestamp), source, Header(headers, EventHeaders.TraceParent)),
+                type, json, new EventMetadata(eventId, streamId, version, position, timestamp), source, Header(headers, EventHeaders.TraceParent)),
             null);
     }
 

@@ -1,5 +1,4 @@
 using JasperFx.Events;
-using Marten.Events;
 
 namespace Bank.Messaging.Events;
 
@@ -8,22 +7,23 @@ internal static class StoredEvents
 {
     /// <summary>
     /// The events after position <paramref name="after"/> up to <paramref name="upTo"/>, in pages of <paramref name="pageSize"/>;
-    /// with <paramref name="types"/>, only events of those types.
+    /// with <paramref name="storedNames"/>, only events stored under those names (<see cref="EventTypeRegistry.StoredNamesOf"/>:
+    /// every version of a type, where Marten's <c>EventTypesAre</c> would find only the current one).
     /// </summary>
     public static async IAsyncEnumerable<IReadOnlyList<IEvent>> PagesAsync(
         IQuerySession session,
         long after,
         long upTo,
         int pageSize,
-        Type[]? types,
+        string[]? storedNames,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (after < upTo)
         {
             var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > after && e.Sequence <= upTo);
-            if (types is not null)
+            if (storedNames is not null)
             {
-                query = query.Where(e => e.EventTypesAre(types));
+                query = query.Where(e => e.EventTypeName.IsOneOf(storedNames));
             }
 
             var page = await query

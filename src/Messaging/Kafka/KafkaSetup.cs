@@ -25,7 +25,8 @@ internal static class KafkaSetup
             options.Schema.For<RelayedPartition>().DatabaseSchemaName(EventStoreSetup.SchemaName);
         });
         services.AddSingleton<ParkedMessages>();
-        services.AddSingleton(provider => new EventStoreCheck(provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!));
+        services.AddSingleton(provider => new EventStoreCheck(
+            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!, provider.GetRequiredService<EventTypeRegistry>()));
         services.AddSingleton(provider => new DeadLetters(
             provider.GetRequiredService<ParkedMessages>(),
             provider.GetRequiredService<EventStoreCheck>(),

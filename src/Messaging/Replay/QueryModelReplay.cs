@@ -52,7 +52,7 @@ public sealed class QueryModelReplay
         var handler = _handlers.Get(module);
         await using var session = source.QuerySession();
         long handled = 0;
-        await foreach (var page in StoredEvents.PagesAsync(session, 0, upTo, PageSize, types: null, cancellationToken))
+        await foreach (var page in StoredEvents.PagesAsync(session, 0, upTo, PageSize, storedNames: null, cancellationToken))
         {
             var events = page
                 .Select(stored => BroadcastEvent.From(stored, _eventTypes))

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Bank.BuildingBlocks.EventContracts;
 using Bank.BuildingBlocks.EventSourcing;
 using Xunit;
@@ -49,17 +50,28 @@ public sealed class EventCatalogTests : IDisposable
     }
 
     [Fact]
-    public void The_code_must_read_every_released_version_not_only_the_newest()
+    public void A_breaking_change_ships_as_the_next_version_and_the_released_one_stays_as_it_was()
     {
-        // v2 dropped the currency; the code matches v2, but a v1 event read from the store still carries one.
         _catalog.Update([Registered<V1.MoneyDeposited>()]);
-        var v2 = Path.Combine(_catalog.Directory, "MoneyDeposited", "v2.schema.json");
-        File.WriteAllText(v2, WireSchema.Of(typeof(CurrencyRemoved.MoneyDeposited), "MoneyDeposited", 2).ToJsonString());
+        var v1 = Path.Combine(_catalog.Directory, "MoneyDeposited", "v1.schema.json");
+        var released = File.ReadAllText(v1);
 
-        Assert.Equal([1, 2], _catalog.VersionsOf("MoneyDeposited"));
         Assert.Equal(
-            ["MoneyDeposited v1: field 'currency': removed or renamed"],
-            _catalog.Check([Registered<CurrencyRemoved.MoneyDeposited>(version: 2)]).Select(violation => violation.ToString()));
+            ["MoneyDeposited v1: field 'amount': type changed from {\"type\":[\"string\",\"number\"],\"pattern\":\"^-?(?:0|[1-9]\\\\d*)(?:\\\\.\\\\d+)?$\"} to {\"type\":\"string\",\"pattern\":\"^-?(?:0|[1-9]\\\\d*)(?:\\\\.\\\\d+)?$\"}"],
+            _catalog.Check([Registered<AmountAsText.MoneyDeposited>()]).Select(violation => violation.ToString()));
+
+        // As v2, read from v1 through an upcast: v1 events no longer reach the code as they are, so only v2 is compared.
+        Assert.Empty(_catalog.Check([Registered<AmountAsText.MoneyDeposited>(version: 2)]));
+        Assert.Equal(
+            Path.Combine(_catalog.Directory, "MoneyDeposited", "v2.schema.json"),
+            Assert.Single(_catalog.Update([Registered<AmountAsText.MoneyDeposited>(version: 2)])));
+        Assert.Equal([1, 2], _catalog.VersionsOf("MoneyDeposited"));
+        Assert.Equal(released, File.ReadAllText(v1));
+
+        // From then on, v2 is what the code's changes are held to.
+        Assert.Equal(
+            ["MoneyDeposited v2: field 'currency': removed or renamed"],
+            _catalog.Check([Registered<AmountAsTextCurrencyRemoved.MoneyDeposited>(version: 2)]).Select(violation => violation.ToString()));
     }
 
     [Fact]
@@ -92,6 +104,18 @@ public sealed class EventCatalogTests : IDisposable
     private static class WithReference
     {
         public sealed record MoneyDeposited(Guid AccountId, decimal Amount, string Currency, string? Reference = null);
+    }
+
+    private static class AmountAsText
+    {
+        [JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)]
+        public sealed record MoneyDeposited(Guid AccountId, decimal Amount, string Currency);
+    }
+
+    private static class AmountAsTextCurrencyRemoved
+    {
+        [JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)]
+        public sealed record MoneyDeposited(Guid AccountId, decimal Amount);
     }
 
     private static class CurrencyRemoved

@@ -50,7 +50,7 @@ internal sealed class CatchUpFromStore(
         try
         {
             var pages = StoredEvents.PagesAsync(
-                session, missing.Values.Min(r => r.After), missing.Values.Max(r => r.Before) - 1, PageSize, member.EventTypesOfTopic, stoppingToken);
+                session, missing.Values.Min(r => r.After), missing.Values.Max(r => r.Before) - 1, PageSize, eventTypes.StoredNamesOf(member.EventTypesOfTopic), stoppingToken);
             await foreach (var page in pages)
             {
                 var events = page

@@ -90,8 +90,8 @@ internal sealed class BrokerLossRefill(
         try
         {
             var topics = unfinished.Keys.Select(p => p.Topic).ToHashSet(StringComparer.Ordinal);
-            var types = eventTypes.All.Where(t => topics.Contains(options.Value.TopicFor(t.AggregateType))).Select(t => t.ClrType).ToArray();
-            await foreach (var page in StoredEvents.PagesAsync(session, unfinished.Values.Min(), relayedUpTo, PageSize, types, cancellationToken))
+            var storedNames = eventTypes.StoredNamesOf(eventTypes.All.Where(t => topics.Contains(options.Value.TopicFor(t.AggregateType))).Select(t => t.ClrType));
+            await foreach (var page in StoredEvents.PagesAsync(session, unfinished.Values.Min(), relayedUpTo, PageSize, storedNames, cancellationToken))
             {
                 var again = page
                     .Select(e => BroadcastEvent.From(e, eventTypes))
@@ -190,7 +190,7 @@ internal sealed class BrokerLossRefill(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (!eventTypes.TryGet(reader.GetString(2), out var type))
+            if (!eventTypes.TryGetStored(reader.GetString(2), out var type, out _))
             {
                 continue;
             }

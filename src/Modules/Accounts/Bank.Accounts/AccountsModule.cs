@@ -25,7 +25,7 @@ public static class AccountsModule
 
     public static IServiceCollection AddAccountsModule(this IServiceCollection services)
     {
-        services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames);
+        services.AddEventTypes(AccountEvents.AggregateType, AccountEvents.TypeNames, AccountEvents.Upcasts);
         services.ConfigureMarten(options =>
         {
             options.Projections.Snapshot<Account>(SnapshotLifecycle.Inline);
