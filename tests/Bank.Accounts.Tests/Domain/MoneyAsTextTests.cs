@@ -39,6 +39,10 @@ public sealed class MoneyAsTextTests
     }
 
     [Fact]
+    public void A_version_1_event_that_skipped_its_upcast_is_refused_not_read_as_version_2() =>
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<MoneyDeposited>(Version1, JsonSerializerOptions.Web));
+
+    [Fact]
     public void Every_money_movement_is_at_version_2_through_the_same_upcast() =>
         Assert.Equal(
             [typeof(MoneyDeposited), typeof(MoneyWithdrawn), typeof(MoneyTransferredOut), typeof(MoneyTransferredIn)],

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bank.Accounts.Contracts;
 using Bank.Accounts.Domain;
 using Bank.BuildingBlocks.Money;
@@ -53,7 +54,7 @@ public sealed class PaymentReferenceTests
     {
         var released = """{"accountId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","amount":5,"currency":"EUR","originalAmount":5,"originalCurrency":"EUR","exchangeRate":1,"balance":5}""";
 
-        var deposited = JsonSerializer.Deserialize<MoneyDeposited>(released, JsonSerializerOptions.Web)!;
+        var deposited = AccountEvents.MoneyAsText(JsonNode.Parse(released)!.AsObject()).Deserialize<MoneyDeposited>(JsonSerializerOptions.Web)!;
 
         Assert.Null(deposited.Reference);
         Assert.Equal(5m, deposited.Balance);

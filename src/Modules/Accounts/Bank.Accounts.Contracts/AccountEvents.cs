@@ -40,27 +40,25 @@ public interface IMoneyMovement
 /// <see cref="Reference"/> the payer's text, if any. From version 2 on, every amount, rate and balance travels as a
 /// decimal string (<c>"amount": "10.50"</c>); see <see cref="AccountEvents.Upcasts"/>.
 /// </summary>
-[JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)]
 public sealed record MoneyDeposited(
     Guid AccountId,
-    decimal Amount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Amount,
     string Currency,
-    decimal OriginalAmount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal OriginalAmount,
     string OriginalCurrency,
-    decimal ExchangeRate,
-    decimal Balance,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal ExchangeRate,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Balance,
     string? Reference = null) : IMoneyMovement;
 
 /// <summary>Money was taken out of an account; the fields mean what they mean in <see cref="MoneyDeposited"/>.</summary>
-[JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)]
 public sealed record MoneyWithdrawn(
     Guid AccountId,
-    decimal Amount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Amount,
     string Currency,
-    decimal OriginalAmount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal OriginalAmount,
     string OriginalCurrency,
-    decimal ExchangeRate,
-    decimal Balance,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal ExchangeRate,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Balance,
     string? Reference = null) : IMoneyMovement;
 
 /// <summary>
@@ -68,34 +66,32 @@ public sealed record MoneyWithdrawn(
 /// the other fields mean what they mean in <see cref="MoneyDeposited"/>: <see cref="OriginalAmount"/> in
 /// <see cref="OriginalCurrency"/> is what the transfer asked for, <see cref="Amount"/> what this account paid.
 /// </summary>
-[JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)]
 public sealed record MoneyTransferredOut(
     Guid AccountId,
     Guid TransferId,
     Guid ToAccountId,
-    decimal Amount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Amount,
     string Currency,
-    decimal OriginalAmount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal OriginalAmount,
     string OriginalCurrency,
-    decimal ExchangeRate,
-    decimal Balance,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal ExchangeRate,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Balance,
     string? Reference = null) : IMoneyMovement;
 
 /// <summary>
 /// Money arrived in an account from another one (<see cref="FromAccountId"/>) in the transfer <see cref="TransferId"/>;
 /// <see cref="Amount"/> is what this account received, in its own currency.
 /// </summary>
-[JsonNumberHandling(JsonNumberHandling.WriteAsString | JsonNumberHandling.AllowReadingFromString)]
 public sealed record MoneyTransferredIn(
     Guid AccountId,
     Guid TransferId,
     Guid FromAccountId,
-    decimal Amount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Amount,
     string Currency,
-    decimal OriginalAmount,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal OriginalAmount,
     string OriginalCurrency,
-    decimal ExchangeRate,
-    decimal Balance,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal ExchangeRate,
+    [property: JsonConverter(typeof(DecimalAsText))] decimal Balance,
     string? Reference = null) : IMoneyMovement;
 
 /// <summary>The stable names of the Accounts module's events. Never change a name once events carry it.</summary>
