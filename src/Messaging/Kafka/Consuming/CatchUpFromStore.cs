@@ -23,20 +23,29 @@ internal sealed class CatchUpFromStore(
 
     /// <summary>
     /// Handles, for each partition in <paramref name="firstHeld"/>, the events after the group's recorded position and
-    /// before the position of the first item it holds (null: its end, so everything relayed).
+    /// before the position of the first item it holds (null: its end, so everything relayed). After a lost connection
+    /// (<see cref="FirstHeld.AfterLoss"/>) that is everything the store holds: a broker that came back empty gets the
+    /// relay's new events and the refill of older ones in the order they come, so the first item fetched may be an older
+    /// event sent again, with newer ones before it in the new log that the consumer's old offset skipped.
     /// </summary>
-    public async Task CatchUpAsync(Dictionary<int, long?> firstHeld, CancellationToken stoppingToken)
+    public async Task CatchUpAsync(Dictionary<int, FirstHeld> firstHeld, CancellationToken stoppingToken)
     {
         await using var session = store.QuerySession();
         var ids = firstHeld.Keys.ToDictionary(p => ConsumerPosition.IdOf(member.Group, member.Topic, p));
         var recorded = (await session.LoadManyAsync<ConsumerPosition>(stoppingToken, ids.Keys))
             .ToDictionary(p => p.Partition, p => p.GlobalPosition);
         var relayed = await RelayProgress.ReadAsync(store, stoppingToken);
+        var stored = firstHeld.Values.Any(first => first.AfterLoss)
+            ? (await store.Advanced.FetchEventStoreStatistics(token: stoppingToken)).EventSequenceNumber
+            : relayed;
 
         // The events each partition misses: after the group's recorded position, before the first one it still holds.
+        // Handling one twice changes nothing, and one not relayed yet is handled before Kafka brings it, which changes
+        // nothing either.
         var missing = firstHeld.ToDictionary(
             p => p.Key,
-            p => (After: recorded.GetValueOrDefault(p.Key), Before: p.Value ?? relayed + 1));
+            p => (After: recorded.GetValueOrDefault(p.Key),
+                Before: p.Value.AfterLoss ? Math.Max(p.Value.Position ?? 0, stored + 1) : p.Value.Position ?? relayed + 1));
         if (missing.Values.All(range => range.Before <= range.After + 1))
         {
             return;
@@ -80,7 +89,7 @@ internal sealed class CatchUpFromStore(
             metrics.CatchingUp(member.Group, member.Topic, 0);
         }
 
-        foreach (var partition in firstHeld.Where(p => p.Value is null).Select(p => p.Key))
+        foreach (var partition in firstHeld.Where(p => p.Value.Position is null).Select(p => p.Key))
         {
             progress.CaughtUp(new TopicPartition(member.Topic, partition), relayed);
         }
@@ -109,3 +118,9 @@ internal sealed class CatchUpFromStore(
         return metadata.Partitions.Count;
     }
 }
+
+/// <summary>
+/// A partition's first item since it was assigned, or since the connection was lost (<paramref name="AfterLoss"/>): the
+/// position of the event it carries, or null for the partition's end.
+/// </summary>
+internal readonly record struct FirstHeld(long? Position, bool AfterLoss);

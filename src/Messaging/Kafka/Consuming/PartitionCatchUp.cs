@@ -104,7 +104,9 @@ internal sealed class PartitionCatchUp(IConsumer<string, byte[]> consumer, Group
                     // Each partition's first item: the position of the oldest event it still holds, or null for its end
                     // (or a message without a position, which is parked anyway): everything relayed.
                     await store.CatchUpAsync(
-                        skipped.ToDictionary(item => item.Partition.Value, item => item.IsPartitionEOF ? null : KafkaEventReader.PositionOf(item)),
+                        skipped.ToDictionary(
+                            first => first.Message.Partition.Value,
+                            first => new FirstHeld(first.Message.IsPartitionEOF ? null : KafkaEventReader.PositionOf(first.Message), first.AfterLoss)),
                         stoppingToken);
                 }
 
@@ -132,11 +134,10 @@ internal sealed class PartitionCatchUp(IConsumer<string, byte[]> consumer, Group
     /// offset, as on every ordinary start and rebalance; one at the oldest message of a partition that no longer starts
     /// at 0 may have skipped what retention removed. After a lost connection, any first item may follow a gap.
     /// </summary>
-    private List<ConsumeResult<string, byte[]>> Skipped(IEnumerable<(Fetched Item, Check Check)> firstItems) =>
+    private List<(ConsumeResult<string, byte[]> Message, bool AfterLoss)> Skipped(IEnumerable<(Fetched Item, Check Check)> firstItems) =>
         firstItems
             .Select(first => (first.Item.Message, first.Check.AfterLoss))
             .Where(first => first.AfterLoss || (first.Message.Offset.Value > 0 && first.Message.Offset.Value <= OldestOffset(first.Message.TopicPartition)))
-            .Select(first => first.Message)
             .ToList();
 
     // librdkafka refreshes the cached low watermark with its statistics only; before that the partition's leader is
