@@ -37,6 +37,9 @@ public sealed class Recorder
     /// <summary>Whether module beta finds the database away on deposits of 17, as a query-model load would.</summary>
     public bool DatabaseAway { get; set; }
 
+    /// <summary>The amount module "alpha" read from each (key, version) it handled.</summary>
+    public ConcurrentDictionary<(string Key, long Version), decimal> AmountsRead { get; } = new();
+
     public IEnumerable<long> VersionsOf(string module, string key) =>
         Handled.Where(h => h.Module == module && h.Key == key).Select(h => h.Version);
 }
@@ -58,6 +61,7 @@ public sealed class AlphaConsumer(Recorder recorder) : IConsumer<MoneyDeposited>
             await Task.Delay(slow.Delay, context.CancellationToken);
         }
 
+        recorder.AmountsRead[(context.Message.AccountId.ToString("D"), version)] = context.Message.Amount;
         recorder.Handled.Enqueue(("alpha", context.Message.AccountId.ToString("D"), version, context.GetMessageSource(), Stopwatch.GetTimestamp()));
     }
 }

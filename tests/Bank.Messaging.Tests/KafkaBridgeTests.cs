@@ -343,6 +343,25 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_as_version_1_wrote_it_with_a_field_the_bank_does_not_know_is_read_as_the_current_version()
+    {
+        await using var host = await BridgeHost.StartAsync(_database, _broker.BootstrapServers, _recorder, _groups);
+        var account = Guid.NewGuid();
+
+        // Money as numbers and no event-version header, as relayed before version 2; and a field from some later writer.
+        await Deposits.ProduceAsync(
+            _broker.BootstrapServers,
+            account,
+            1,
+            12.50m,
+            rawValue: $$"""{"accountId":"{{account}}","amount":12.50,"currency":"EUR","originalAmount":12.50,"originalCurrency":"EUR","exchangeRate":1,"balance":12.50,"memo":"later"}""");
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(_recorder.Handled.Count), count => count == 2, TimeSpan.FromSeconds(30));
+        Assert.Equal(12.50m, _recorder.AmountsRead[(account.ToString("D"), 1)]);
+        Assert.Empty(await host.DeadLetters.ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_message_in_progress_when_the_host_stops_is_delivered_again_and_finished_ones_are_not()
     {
         var account = Guid.NewGuid();

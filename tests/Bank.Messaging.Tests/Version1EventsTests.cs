@@ -68,11 +68,18 @@ public sealed class Version1EventsTests : IAsyncLifetime
         Assert.All(relayed, m => Assert.Equal("2", m.Headers[EventHeaders.EventVersion]));
         Assert.Contains(relayed, m => m.Key == account.ToString() && m.Value.Contains("\"amount\":\"0.10\"", StringComparison.Ordinal));
 
+        // The store keeps each event as the version it was written as; the catalog says how many of each it holds.
+        Assert.Equal(HttpStatusCode.OK, (await reader.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 1m, currency = "EUR" })).StatusCode);
+        var (listExit, listed) = await HostProcess.RunScriptAsync("run.sh", settings, "schemas");
+        Assert.True(listExit == 0, listed);
+        Assert.Contains("v1: 2, v2: 1", Assert.Single(listed.Split('\n'), line => line.StartsWith("MoneyDeposited ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("v1: 1", Assert.Single(listed.Split('\n'), line => line.StartsWith("MoneyWithdrawn ", StringComparison.Ordinal)), StringComparison.Ordinal);
+
         var (rebuildExit, rebuilt) = await HostProcess.RunCommandAsync(settings, "rebuild");
         Assert.True(rebuildExit == 0, rebuilt);
         var (verifyExit, verified) = await HostProcess.RunCommandAsync(settings, "verify");
         Assert.True(verifyExit == 0, verified);
-        Assert.Equal(10.00m, (await reader.GetShownAsync($"/accounts/{account}")).GetProperty("balance").GetDecimal());
+        Assert.Equal(11.00m, (await reader.GetShownAsync($"/accounts/{account}?minVersion=6")).GetProperty("balance").GetDecimal());
     }
 
     private static Dictionary<string, string?> With(Dictionary<string, string> settings, string key, string value) =>
