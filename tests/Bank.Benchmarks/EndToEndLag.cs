@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bank.Testing;
 
 namespace Bank.Benchmarks;
@@ -104,7 +103,8 @@ internal static class EndToEndLag
         bench.Add(new Figure("lag", "capacity: highest steady rate with p99 <= 250 ms (steps of 100/s)", capacity, "deposits/s"));
     }
 
-    private static async Task<List<Guid>> OpenAccountsAsync(HttpClient http, int count)
+    /// <summary>Opens <paramref name="count"/> accounts of one customer, eight at a time.</summary>
+    public static async Task<List<Guid>> OpenAccountsAsync(HttpClient http, int count)
     {
         var customerId = await http.CreateCustomerAsync();
         var accounts = new List<Guid>();
@@ -123,51 +123,9 @@ internal static class EndToEndLag
         return accounts;
     }
 
-    private static double Median(IEnumerable<double> values)
+    public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
-    }
-
-    /// <summary>Deposits of 1 EUR on random accounts, open loop: each sent on schedule, whatever the earlier ones are doing.</summary>
-    private sealed class DepositLoad(HttpClient http, List<Guid> accounts)
-    {
-        public async Task<double> RunAsync(int rate, TimeSpan duration)
-        {
-            var watch = Stopwatch.StartNew();
-            var requests = new List<Task>();
-            var count = (int)(rate * duration.TotalSeconds);
-            for (var i = 0; i < count; i++)
-            {
-                // Read the clock once: a second reading could make the wait exactly -1 ms, which Task.Delay takes as forever.
-                var wait = TimeSpan.FromSeconds((double)i / rate) - watch.Elapsed;
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait);
-                }
-
-                requests.Add(DepositAsync());
-            }
-
-            await Task.WhenAll(requests);
-            return count / watch.Elapsed.TotalSeconds;
-        }
-
-        public async Task OneAtATimeAsync(int count, TimeSpan every)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                await DepositAsync();
-                var rest = every - Stopwatch.GetElapsedTime(started);
-                if (rest > TimeSpan.Zero)
-                {
-                    await Task.Delay(rest);
-                }
-            }
-        }
-
-        private Task DepositAsync() =>
-            http.PostJsonAsync($"/accounts/{accounts[Random.Shared.Next(accounts.Count)]}/deposits", new { amount = 1m, currency = "EUR" });
     }
 }

@@ -22,7 +22,7 @@ internal static class ProcessCpu
         return Directory.GetDirectories("/proc")
             .Where(d => int.TryParse(Path.GetFileName(d), out _))
             .Where(d => File.Exists($"{d}/status") && ReadUid(d) == postgresUid)
-            .Sum(d => TicksOf($"{d}/stat"));
+            .Sum(d => TicksOf($"{d}/stat", withExitedChildren: true));
     }
 
     private static string? ReadUid(string processDirectory)
@@ -37,13 +37,15 @@ internal static class ProcessCpu
         }
     }
 
-    private static long TicksOf(string statFile)
+    // With exited children: a backend that ends takes its CPU time with it, into its parent's (the postmaster's), so that
+    // PostgreSQL's total never shrinks when a connection closes.
+    private static long TicksOf(string statFile, bool withExitedChildren = false)
     {
         try
         {
-            // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+            // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th, then cutime and cstime.
             var fields = File.ReadAllText(statFile).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return fields.Skip(11).Take(withExitedChildren ? 4 : 2).Sum(field => long.Parse(field, System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
