@@ -137,12 +137,12 @@ public sealed class KafkaBridgeTests : IAsyncLifetime
         }
 
         Assert.All(bySecond.GroupBy(h => h.Key), key => Assert.Equal(key.Select(h => h.Version).Order(), key.Select(h => h.Version)));
-        // The new owner starts after the batch: it begins right after it, or, where the broker refused the hand-over's commit
-        // (the embedded broker may while its group rebalances), after the last commit before it, and handles again, once the
-        // batch is over, what it finished.
+        // The new owner starts after the batch, never during it: right after it, or, where the last commits did not take
+        // (the embedded broker may refuse one while its group rebalances, and offsets fetched before a lost connection are
+        // never committed), from the last commit that did, handling again, once the batch is over, what finished here.
         var slowOneDone = SlowOneDone();
         var again = bySecond.Where(h => byFirst.Any(f => (f.Key, f.Version) == (h.Key, h.Version))).ToList();
-        Assert.All(again, h => Assert.True(h.Version == 3 && h.At > slowOneDone, $"{h.Key[..8]} v{h.Version} handled twice"));
+        Assert.All(again, h => Assert.True(h.At > slowOneDone, $"{h.Key[..8]} v{h.Version} handled by the new owner before the batch ended"));
         Assert.NotEmpty(bySecond);
 
         long SlowOneDone() => byFirst.First(h => h.Key == accounts[0].ToString("D") && h.Version == 3).At;
