@@ -82,6 +82,20 @@ internal sealed class Bench(bool quick)
             Timeout = TimeSpan.FromSeconds(60),
         }.As(TestTokens.Operator());
 
+    /// <summary>A bare Marten event store in its own schema, appending deposits the way the host does (quick append): the baselines' writer.</summary>
+    public static async Task<DocumentStore> BareEventStoreAsync(TestDatabase database, string schema)
+    {
+        var store = DocumentStore.For(options =>
+        {
+            options.Connection(database.ConnectionString);
+            options.DatabaseSchemaName = schema;
+            options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
+            options.Events.AddEventType<MoneyDeposited>();
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return store;
+    }
+
     /// <summary>The host's own event store configuration, in this process, for seeding large streams fast.</summary>
     public static ServiceProvider EventStore(TestDatabase database)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Bank.Accounts.Contracts;
 using Bank.Testing;
-using Marten;
 
 namespace Bank.Benchmarks;
 
@@ -54,14 +53,7 @@ internal static class Cost
     /// <summary>CPU per append of the same event straight through Marten from this process, at the same rate: this process's, and PostgreSQL's.</summary>
     private static async Task<(double Process, double Postgres)> BareAppendsAsync(TestDatabase database, TimeSpan window)
     {
-        using var store = DocumentStore.For(options =>
-        {
-            options.Connection(database.ConnectionString);
-            options.DatabaseSchemaName = "bench_cost";
-            options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
-            options.Events.AddEventType<MoneyDeposited>();
-        });
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        using var store = await Bench.BareEventStoreAsync(database, "bench_cost");
         var streams = Enumerable.Range(0, 64).Select(_ => Guid.CreateVersion7()).ToList();
         var count = (int)(Rate * window.TotalSeconds);
         async Task AppendAsync(int n)

@@ -1,6 +1,5 @@
 using Bank.Accounts.Contracts;
 using Bank.Testing;
-using Marten;
 using Npgsql;
 
 namespace Bank.Benchmarks;
@@ -27,14 +26,7 @@ internal static class WritePath
             accounts.Add((await response.JsonAsync()).GetProperty("id").GetGuid());
         }
 
-        using var rawMarten = DocumentStore.For(options =>
-        {
-            options.Connection(database.ConnectionString);
-            options.DatabaseSchemaName = "bench_marten";
-            options.Events.AppendMode = JasperFx.Events.EventAppendMode.Quick;
-            options.Events.AddEventType<MoneyDeposited>();
-        });
-        await rawMarten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        using var rawMarten = await Bench.BareEventStoreAsync(database, "bench_marten");
         var rawStreams = Enumerable.Range(0, 256).Select(_ => Guid.CreateVersion7()).ToList();
         await using var npgsql = NpgsqlDataSource.Create(database.ConnectionString);
         await using (var create = npgsql.CreateCommand("CREATE TABLE bench_rows (id uuid PRIMARY KEY, account uuid NOT NULL, amount numeric NOT NULL)"))
