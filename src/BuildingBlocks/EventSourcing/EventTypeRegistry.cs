@@ -97,4 +97,22 @@ public sealed class EventTypeRegistry
 
         return data.ToJsonString();
     }
+
+    /// <summary>
+    /// <see cref="ReadAsCurrent"/>, or false with the reason when the upcasts cannot read the JSON: not an object, or not
+    /// of the shape an upcast expects.
+    /// </summary>
+    public bool TryReadAsCurrent(RegisteredEventType eventType, int version, string json, out string current, out string? error)
+    {
+        try
+        {
+            (current, error) = (ReadAsCurrent(eventType, version, json), null);
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        {
+            (current, error) = ("", exception.Message);
+            return false;
+        }
+    }
 }

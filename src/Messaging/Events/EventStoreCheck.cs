@@ -72,15 +72,9 @@ internal sealed class EventStoreCheck(string connectionString, EventTypeRegistry
             return (e, $"Not in the event store: no {e.Type.Name} event {e.Metadata.EventId} at version {e.Metadata.StreamVersion} of stream {e.StreamId}.");
         }
 
-        try
-        {
-            var json = System.Text.Encoding.UTF8.GetBytes(eventTypes.ReadAsCurrent(type, version, match.Data));
-            return (e with { Json = json, Metadata = e.Metadata with { GlobalPosition = match.Position, Timestamp = match.Timestamp } }, null);
-        }
-        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            return (e, $"{KafkaEventReader.SchemaProblem}: the stored {match.Type} event cannot be read as {type.Name} v{type.Version}: {exception.Message}");
-        }
+        return eventTypes.TryReadAsCurrent(type, version, match.Data, out var json, out var error)
+            ? (e with { Json = System.Text.Encoding.UTF8.GetBytes(json), Metadata = e.Metadata with { GlobalPosition = match.Position, Timestamp = match.Timestamp } }, null)
+            : (e, $"{KafkaEventReader.SchemaProblem}: the stored {match.Type} event cannot be read as {type.Name} v{type.Version}: {error}");
     }
 
     private sealed record StoredEvent(Guid Id, string Type, long Position, DateTimeOffset Timestamp, string Data);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Bank.BuildingBlocks.Consumers;
 using Confluent.Kafka;
 
@@ -58,14 +57,12 @@ internal static class KafkaEventReader
         var json = message.Message.Value ?? [];
         if (eventVersion < type.Version)
         {
-            try
+            if (!eventTypes.TryReadAsCurrent(type, eventVersion, Encoding.UTF8.GetString(json), out var current, out var error))
             {
-                json = Encoding.UTF8.GetBytes(eventTypes.ReadAsCurrent(type, eventVersion, Encoding.UTF8.GetString(json)));
+                return new ReadMessage(null, $"{SchemaProblem}: {type.Name} v{eventVersion} cannot be read as v{type.Version}: {error}");
             }
-            catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
-            {
-                return new ReadMessage(null, $"{SchemaProblem}: {type.Name} v{eventVersion} cannot be read as v{type.Version}: {exception.Message}");
-            }
+
+            json = Encoding.UTF8.GetBytes(current);
         }
 
         var source = new MessageSource(message.Topic, message.Partition.Value, message.Offset.Value, message.Message.Key);
