@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/postgres.sh || exit 1
+bash scripts/chromium.sh || exit 1
 
 results="TestResults"
 rm -rf "$results"

@@ -11,7 +11,11 @@ internal static class Configuration
     /// to listen on that another process holds. Printed instead of a stack trace (exit code 1).
     /// </summary>
     public static IReadOnlyList<string> Problems(IServiceCollection services, IConfiguration configuration) =>
-        [.. SettingSections.ProblemsOf(services).Select(problem => $"Configuration error: {problem}"), .. AddressesInUse(configuration)];
+        [.. SettingProblems(services), .. AddressesInUse(configuration)];
+
+    /// <summary>Every bad setting, one line each: what an operator command, which listens nowhere, checks.</summary>
+    public static IReadOnlyList<string> SettingProblems(IServiceCollection services) =>
+        [.. SettingSections.ProblemsOf(services).Select(problem => $"Configuration error: {problem}")];
 
     /// <summary>The answer when the server could not listen after all (another process took the port meanwhile).</summary>
     public static string AddressInUse(string address) =>

@@ -4,6 +4,7 @@ using Bank.Customers;
 using Bank.Host;
 using Bank.Host.Authentication;
 using Bank.Host.Operations;
+using Bank.Host.OperatorConsole;
 using Scalar.AspNetCore;
 
 if (args is [StandaloneKafkaBroker.Command, .. var brokerArgs])
@@ -57,9 +58,11 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services.AddApiConventions();
 builder.Services.AddOpenApi(OpenApiConventions.Apply);
 builder.Services.AddBank(builder.Configuration);
+builder.Services.AddOperations();
 builder.Services.AddBankAuthentication(builder.Configuration);
 builder.Services.AddBankHealthChecks(builder.Configuration);
 builder.Services.AddBankTelemetry(builder.Configuration);
+builder.Services.AddOperatorConsole();
 
 if (Configuration.Problems(builder.Services, builder.Configuration) is { Count: > 0 } problems)
 {
@@ -75,6 +78,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference(scalar => scalar.AddPreferredSecuritySchemes(OpenApiConventions.BearerScheme)).AllowAnonymous();
 app.MapBankHealthChecks();
 app.MapBankMetrics();
+app.MapOperatorConsole();
 
 app.MapCustomersEndpoints();
 app.MapAccountsEndpoints();

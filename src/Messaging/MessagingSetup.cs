@@ -4,6 +4,9 @@ using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Dispatch;
 using Bank.Messaging.InMemory;
 using Bank.Messaging.Kafka;
+using Bank.Messaging.Kafka.Cluster;
+using Bank.Messaging.Kafka.Consuming;
+using Bank.Messaging.Operations;
 using Bank.Messaging.Relay;
 using Bank.Messaging.Replay;
 using JasperFx.Events.Daemon;
@@ -39,6 +42,14 @@ public static class MessagingSetup
         services.AddSingleton<RelayStatus>();
         services.AddSingleton<RelayBacklog>();
         services.AddHostedService(provider => provider.GetRequiredService<RelayBacklog>());
+        // Kafka's parts are there only with the Kafka transport.
+        services.AddSingleton(provider => new MessagingStatus(
+            provider.GetRequiredService<RelayStatus>(),
+            provider.GetRequiredService<RelayBacklog>(),
+            provider.GetRequiredService<IOptions<MessagingOptions>>().Value.ConsumersEnabled,
+            provider.GetService<KafkaHealthCheck>(),
+            provider.GetService<ConsumerGroupState>(),
+            provider.GetService<ConsumerGroups>()));
         services.AddSettings<MessagingOptions>(configuration);
         services.AddSettings<RelayOptions>(configuration);
         var messaging = SettingSections.Read<MessagingOptions>(configuration);

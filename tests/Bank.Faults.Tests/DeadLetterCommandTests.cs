@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using Bank.Messaging.Events;
 using Bank.Testing;
 using Xunit;
 
@@ -97,19 +95,4 @@ public sealed class DeadLetterCommandTests : FaultFixture
 
     private Task<long> ParkedAsync(Guid account) =>
         Database.ScalarAsync<long>($"SELECT count(*) FROM bank.mt_doc_parkedmessage WHERE data->>'key' = '{account}'");
-
-    /// <summary>Produces, onto the account's partition, a deposit its consumers cannot read: the next version, with a broken payload.</summary>
-    private async Task<Guid> ProducePoisonAsync(Guid account, long version)
-    {
-        var eventId = Guid.NewGuid();
-        await ProduceAsync("events_Account", account.ToString("D"), "{ \"amount\": 1000000, "u8.ToArray(), new Dictionary<string, string>
-        {
-            [EventHeaders.MessageType] = "MoneyDeposited",
-            [EventHeaders.EventId] = eventId.ToString("D"),
-            [EventHeaders.StreamVersion] = version.ToString(CultureInfo.InvariantCulture),
-            [EventHeaders.GlobalPosition] = "1",
-            [EventHeaders.Timestamp] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        });
-        return eventId;
-    }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Events;
 using Bank.Testing;
 using Confluent.Kafka;
 using Xunit;
@@ -59,6 +61,21 @@ public abstract class FaultFixture : IAsyncLifetime
     }
 
     protected Task<(int ExitCode, string Output)> ConvergeAndVerifyAsync() => QueryModels.ConvergeAndVerifyAsync(Database, Settings);
+
+    /// <summary>Produces, onto the account's partition, a deposit its consumers cannot read: the next version, with a broken payload.</summary>
+    protected async Task<Guid> ProducePoisonAsync(Guid account, long version)
+    {
+        var eventId = Guid.NewGuid();
+        await ProduceAsync("events_Account", account.ToString("D"), "{ \"amount\": 1000000, "u8.ToArray(), new Dictionary<string, string>
+        {
+            [EventHeaders.MessageType] = "MoneyDeposited",
+            [EventHeaders.EventId] = eventId.ToString("D"),
+            [EventHeaders.StreamVersion] = version.ToString(CultureInfo.InvariantCulture),
+            [EventHeaders.GlobalPosition] = "1",
+            [EventHeaders.Timestamp] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        });
+        return eventId;
+    }
 
     /// <summary>Produces as anyone with produce rights on the topic could: onto the key's partition, with any headers.</summary>
     protected async Task ProduceAsync(string topic, string key, byte[] value, IReadOnlyDictionary<string, string> headers)

@@ -12,10 +12,31 @@ internal static class OperatorServices
 
     /// <summary>The host's services without its web front, relay or consumers; optionally on another database or transport.</summary>
     public static ServiceProvider Build(
-        string[] args, string? connectionString, MessagingTransport transport = MessagingTransport.InMemory, Action<IServiceCollection, IConfiguration>? configure = null)
+        string[] args, string? connectionString, MessagingTransport transport = MessagingTransport.InMemory, Action<IServiceCollection, IConfiguration>? configure = null) =>
+        Build(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory }, connectionString, transport, configure);
+
+    /// <summary>The same, with a running host's settings (<paramref name="settings"/>) rather than a command line.</summary>
+    public static ServiceProvider Build(IConfiguration settings, string connectionString) =>
+        Build(
+            new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory },
+            connectionString,
+            MessagingTransport.InMemory,
+            configure: null,
+            settings);
+
+    private static ServiceProvider Build(
+        HostApplicationBuilderSettings start,
+        string? connectionString,
+        MessagingTransport transport,
+        Action<IServiceCollection, IConfiguration>? configure,
+        IConfiguration? settings = null)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
-            new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(start);
+        if (settings is not null)
+        {
+            builder.Configuration.AddConfiguration(settings);
+        }
+
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
@@ -38,8 +59,9 @@ internal static class OperatorServices
         builder.Configuration[$"{DatabaseSettings.SectionName}:{nameof(DatabaseSettings.Postgres)}"] = connection.ConnectionString;
 
         builder.Services.AddBank(builder.Configuration);
+        builder.Services.AddOperations();
         configure?.Invoke(builder.Services, builder.Configuration);
-        if (Configuration.Problems(builder.Services, builder.Configuration) is { Count: > 0 } bad)
+        if (Configuration.SettingProblems(builder.Services) is { Count: > 0 } bad)
         {
             throw new BadSettingsException(bad);
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bank.Messaging.Replay;
 using Marten;
 
@@ -31,44 +30,19 @@ internal static class QueryModelCommands
         var modules = module is null ? replay.Modules : [module];
         var configuration = live.GetRequiredService<IConfiguration>();
         return command == Rebuild
-            ? await RebuildAsync(settings, configuration, store, replay, modules)
-            : await VerifyAsync(settings, configuration, store, replay, modules);
+            ? await RebuildAsync(live.GetRequiredService<QueryModelRebuild>(), modules)
+            : await VerifyAsync(configuration, store, replay, modules);
     }
 
-    /// <summary>
-    /// Rebuilds aside and swaps, so that readers never see a missing or an older document: the module's query models
-    /// are replayed into a scratch database, then written over the live ones in one transaction per document type,
-    /// each only where the live one is older, differs at the same version, or claims a version its stream never reached
-    /// (consumers of a running host may have moved it further meanwhile, but never past the event store). Live
-    /// documents derived from no event are removed, unless written since the rebuild began (consumers of a running
-    /// host make documents from events newer than the replay's last position).
-    /// </summary>
-    private static async Task<int> RebuildAsync(
-        string[] settings, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
+    /// <summary>Rebuilds aside and swaps (<see cref="QueryModelRebuild"/>), with a progress bar.</summary>
+    private static async Task<int> RebuildAsync(QueryModelRebuild rebuild, IReadOnlyList<string> modules)
     {
-        var started = await ScratchDatabase.NowAsync(liveStore);
-        var last = await QueryModelReplay.LastPositionAsync(liveStore, CancellationToken.None);
-        return await ScratchDatabase.UseAsync(settings, configuration, async (scratchStore, scratchReplay) =>
+        foreach (var summary in await rebuild.RunAsync(modules, $"the rebuild command ({Environment.UserName})", ReplayProgressBar.RunAsync, CancellationToken.None))
         {
-            foreach (var module in modules)
-            {
-                var watch = Stopwatch.StartNew();
-                var handled = await ReplayProgressBar.RunAsync(
-                    $"rebuild {module}", progress => scratchReplay.ReplayAsync(module, liveStore, last, progress, CancellationToken.None));
-                var (written, removed) = (0, 0);
-                foreach (var viewType in liveReplay.ViewTypesOf(module))
-                {
-                    var swapped = await QueryModelSwap.SwapAsync(viewType, liveStore, scratchStore, started);
-                    (written, removed) = (written + swapped.Written, removed + swapped.Removed);
-                }
+            Console.WriteLine(summary);
+        }
 
-                Console.WriteLine(
-                    $"Rebuilt {module}: {handled} events replayed up to position {last} in {watch.Elapsed.TotalSeconds:0.0} s; " +
-                    $"{written} document(s) written, {removed} removed.");
-            }
-
-            return 0;
-        });
+        return 0;
     }
 
     /// <summary>
@@ -78,11 +52,11 @@ internal static class QueryModelCommands
     /// lagging consumer is not reported.
     /// </summary>
     private static async Task<int> VerifyAsync(
-        string[] settings, IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
+        IConfiguration configuration, IDocumentStore liveStore, QueryModelReplay liveReplay, IReadOnlyList<string> modules)
     {
         var started = await ScratchDatabase.NowAsync(liveStore);
         var last = await QueryModelReplay.LastPositionAsync(liveStore, CancellationToken.None);
-        return await ScratchDatabase.UseAsync(settings, configuration, async (scratchStore, scratchReplay) =>
+        return await ScratchDatabase.UseAsync(configuration, async (scratchStore, scratchReplay) =>
         {
             var differences = new List<string>();
             foreach (var module in modules)

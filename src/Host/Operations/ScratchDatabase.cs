@@ -17,9 +17,11 @@ internal static class ScratchDatabase
         return (DateTime)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>A scratch database beside the live one, with the query-model schema, for the length of <paramref name="use"/>.</summary>
-    public static async Task<int> UseAsync(
-        string[] settings, IConfiguration configuration, Func<IDocumentStore, QueryModelReplay, Task<int>> use)
+    /// <summary>
+    /// A scratch database beside the live one, with the query-model schema, for the length of <paramref name="use"/>;
+    /// its services are built with the live ones' <paramref name="configuration"/>.
+    /// </summary>
+    public static async Task<T> UseAsync<T>(IConfiguration configuration, Func<IDocumentStore, QueryModelReplay, Task<T>> use)
     {
         var liveConnection = new NpgsqlConnectionStringBuilder(SettingSections.Read<DatabaseSettings>(configuration).Postgres);
         var scratchName = $"{liveConnection.Database}_scratch_{Guid.NewGuid():N}"[..Math.Min(63, liveConnection.Database!.Length + 41)];
@@ -27,7 +29,7 @@ internal static class ScratchDatabase
         try
         {
             var scratchConnection = new NpgsqlConnectionStringBuilder(liveConnection.ConnectionString) { Database = scratchName };
-            await using var scratch = OperatorServices.Build(settings, scratchConnection.ConnectionString);
+            await using var scratch = OperatorServices.Build(configuration, scratchConnection.ConnectionString);
             var scratchStore = scratch.GetRequiredService<IDocumentStore>();
             await scratchStore.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             return await use(scratchStore, scratch.GetRequiredService<QueryModelReplay>());

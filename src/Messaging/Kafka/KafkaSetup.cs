@@ -42,6 +42,7 @@ internal static class KafkaSetup
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<ConsumerGroups>();
         services.AddSingleton<ConsumerGroupState>();
+        services.AddSingleton<KafkaHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Degraded)
             .AddCheck<ConsumerGroupsHealthCheck>("consumer-groups", HealthStatus.Degraded)

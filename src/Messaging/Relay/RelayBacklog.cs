@@ -29,6 +29,9 @@ internal sealed class RelayBacklog(IDocumentStore store, IOptions<RelayOptions> 
     /// <summary>The position the relay had stored at the last reading.</summary>
     public long Relayed => Interlocked.Read(ref _relayed);
 
+    /// <summary>How long the oldest event still to relay has waited, as of the last reading; null when none waited.</summary>
+    public TimeSpan? OldestWaiting => _oldestWaiting is { } oldest ? DateTimeOffset.UtcNow - oldest : null;
+
     /// <summary>How long the oldest event still to relay had waited at the last reading, once that is <see cref="BehindAfter"/> or more.</summary>
     public TimeSpan? Behind => _oldestWaiting is { } oldest && DateTimeOffset.UtcNow - oldest >= BehindAfter ? DateTimeOffset.UtcNow - oldest : null;
 

@@ -24,6 +24,7 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
 
     // Partitions each member of this instance holds, from its assignment callbacks; null until its first assignment.
     private readonly ConcurrentDictionary<(string Group, string Topic), int?> _held = new();
+    private readonly ConcurrentDictionary<(string Group, string Topic, int Partition), bool> _heldPartitions = new();
     private readonly DateTimeOffset _started = clock.GetUtcNow();
     private volatile string? _unreachable = "no answer yet";
     private volatile bool _kafkaNotReached;
@@ -55,12 +56,24 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
     public void Joining(string group, string topic) => _held.TryAdd((group, topic), null);
 
     /// <summary>The member got <paramref name="partitions"/> more partitions (its first assignment may be empty).</summary>
-    public void Assigned(string group, string topic, int partitions) =>
-        _held.AddOrUpdate((group, topic), partitions, (_, held) => (held ?? 0) + partitions);
+    public void Assigned(string group, string topic, IReadOnlyCollection<int> partitions)
+    {
+        _held.AddOrUpdate((group, topic), partitions.Count, (_, held) => (held ?? 0) + partitions.Count);
+        foreach (var partition in partitions)
+        {
+            _heldPartitions[(group, topic, partition)] = true;
+        }
+    }
 
-    /// <summary>The member handed over or lost <paramref name="partitions"/> partitions.</summary>
-    public void Released(string group, string topic, int partitions) =>
-        _held.AddOrUpdate((group, topic), 0, (_, held) => Math.Max(0, (held ?? 0) - partitions));
+    /// <summary>The member handed over or lost <paramref name="partitions"/>.</summary>
+    public void Released(string group, string topic, IReadOnlyCollection<int> partitions)
+    {
+        _held.AddOrUpdate((group, topic), 0, (_, held) => Math.Max(0, (held ?? 0) - partitions.Count));
+        foreach (var partition in partitions)
+        {
+            _heldPartitions.TryRemove((group, topic, partition), out _);
+        }
+    }
 
     /// <summary>Kafka could not be reached to set up the topics: the start goes on without the consumer groups.</summary>
     public void KafkaNotReached() => _kafkaNotReached = true;
@@ -89,6 +102,36 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
     {
         _joinStates.TryRemove((group, topic), out _);
         _held.TryRemove((group, topic), out _);
+        foreach (var held in _heldPartitions.Keys.Where(p => p.Group == group && p.Topic == topic))
+        {
+            _heldPartitions.TryRemove(held, out _);
+        }
+    }
+
+    /// <summary>The partitions this instance's members hold right now.</summary>
+    public IEnumerable<(string Group, string Topic, int Partition)> HeldPartitions => _heldPartitions.Keys;
+
+    /// <summary>
+    /// Every watched partition as last read from the cluster, with how long its oldest waiting message has waited: since
+    /// the first reading whose end passed the committed offset (so to within the reading interval, two seconds).
+    /// </summary>
+    public IReadOnlyList<PartitionLagView> Partitions()
+    {
+        var now = clock.GetUtcNow();
+        return _partitions
+            .OrderBy(p => p.Key.Group, StringComparer.Ordinal)
+            .ThenBy(p => p.Key.Topic, StringComparer.Ordinal)
+            .ThenBy(p => p.Key.Partition)
+            .Select(p => new PartitionLagView(
+                p.Key.Group,
+                p.Key.Topic,
+                p.Key.Partition,
+                p.Value.Committed >= 0 ? p.Value.Committed : null,
+                p.Value.End,
+                p.Value.Lag,
+                p.Value.Lag > 0 && p.Value.Ends.Count > 0 ? now - p.Value.Ends[0].Seen : TimeSpan.Zero,
+                p.Value.Lag > 0 && now - p.Value.WaitingSince >= StallAfter))
+            .ToList();
     }
 
     /// <summary>How many partitions of each topic this instance's members of each group hold.</summary>
@@ -107,8 +150,13 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
             var lag = Math.Max(0, end - Math.Max(committed, 0));
             _partitions.AddOrUpdate(
                 (group, topic, partition),
-                _ => new PartitionLag(committed, lag, now),
-                (_, before) => new PartitionLag(committed, lag, before.Committed == committed && before.Lag > 0 ? before.WaitingSince : now));
+                _ => new PartitionLag(committed, end, lag, now, Waiting([], committed, end, now)),
+                (_, before) => new PartitionLag(
+                    committed,
+                    end,
+                    lag,
+                    before.Committed == committed && before.Lag > 0 ? before.WaitingSince : now,
+                    Waiting(before.Ends, committed, end, now)));
         }
 
         _unreachable = null;
@@ -142,6 +190,18 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
         return problems;
     }
 
+    // The readings whose end is past the committed offset, oldest first: the first one saw the oldest waiting message.
+    private static List<(long End, DateTimeOffset Seen)> Waiting(List<(long End, DateTimeOffset Seen)> before, long committed, long end, DateTimeOffset now)
+    {
+        var waiting = before.Where(reading => reading.End > committed).ToList();
+        if (end > Math.Max(committed, 0) && (waiting.Count == 0 || end > waiting[^1].End))
+        {
+            waiting.Add((end, now));
+        }
+
+        return waiting;
+    }
+
     // WaitingSince: since when messages wait while the committed offset stays where it is.
-    private sealed record PartitionLag(long Committed, long Lag, DateTimeOffset WaitingSince);
+    private sealed record PartitionLag(long Committed, long End, long Lag, DateTimeOffset WaitingSince, List<(long End, DateTimeOffset Seen)> Ends);
 }

@@ -87,7 +87,7 @@ internal sealed class KafkaModuleConsumer(
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 Log("gets", partitions);
-                groupState.Assigned(_group, topic, partitions.Count);
+                groupState.Assigned(_group, topic, partitions.Select(p => p.Partition.Value).ToList());
                 ownership.Assigned();
                 poll?.Assigned(partitions);
                 batches?.PartitionsAssigned();
@@ -97,7 +97,7 @@ internal sealed class KafkaModuleConsumer(
             {
                 var handedOver = partitions.Select(p => p.TopicPartition).ToList();
                 Log("hands over", handedOver);
-                groupState.Released(_group, topic, handedOver.Count);
+                groupState.Released(_group, topic, handedOver.Select(p => p.Partition.Value).ToList());
                 catchUp?.Revoked(handedOver);
                 // What finished is committed before the new owner starts, which begins right after it (unless the cluster refused the commit).
                 ownership.GiveUp(handedOver, HandOverWait, then: () => progress?.HandOver(handedOver));
@@ -106,7 +106,7 @@ internal sealed class KafkaModuleConsumer(
             {
                 var lost = partitions.Select(p => p.TopicPartition).ToList();
                 Log("lost", lost);
-                groupState.Released(_group, topic, lost.Count);
+                groupState.Released(_group, topic, lost.Select(p => p.Partition.Value).ToList());
                 catchUp?.Revoked(lost);
                 ownership.GiveUp(lost, HandOverWait, then: () => progress?.Lost(lost));
             })

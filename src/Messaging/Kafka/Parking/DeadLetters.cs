@@ -110,7 +110,7 @@ public sealed class DeadLetters
                     message.EventId,
                     message.StreamVersion,
                     message.Error);
-                dropped.Add(new ParkedKey(message.Group, message.Topic, message.Key, 1, message.StreamVersion, message.EventId, message.Error));
+                dropped.Add(new ParkedKey(message.Group, message.Topic, message.Key, 1, message.StreamVersion, message.EventId, message.Error, message.ParkedAt));
             }
         }
 
@@ -122,7 +122,7 @@ public sealed class DeadLetters
     {
         var messages = key.ToList();
         var first = messages[0];
-        return new ParkedKey(first.Group, first.Topic, first.Key, messages.Count, first.StreamVersion, first.EventId, first.Error);
+        return new ParkedKey(first.Group, first.Topic, first.Key, messages.Count, first.StreamVersion, first.EventId, first.Error, first.ParkedAt);
     }
 
     private async Task<IEnumerable<ParkedKey>> MatchingAsync(string? group, string? key, CancellationToken cancellationToken) =>

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using Bank.Host.Operations;
+
+namespace Bank.Host.OperatorConsole;
+
+/// <summary>
+/// Rebuilds started from the console: each runs in the background on this instance (the same
+/// <see cref="QueryModelRebuild"/> as the <c>rebuild</c> command), one per module at a time across all instances.
+/// </summary>
+internal sealed class ConsoleRebuilds(
+    QueryModelRebuild rebuild, RebuildRuns runs, IHostApplicationLifetime lifetime, ILogger<ConsoleRebuilds> logger)
+{
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+    /// <summary>False when a rebuild of <paramref name="module"/> already runs, here or on another instance.</summary>
+    public async Task<bool> TryStartAsync(string module, string operatorName, CancellationToken cancellationToken)
+    {
+        if (_running.ContainsKey(module) || await runs.RunningAsync(module, cancellationToken))
+        {
+            return false;
+        }
+
+        var started = new TaskCompletionSource();
+        if (!_running.TryAdd(module, started.Task))
+        {
+            return false;
+        }
+
+        logger.LogWarning("Operator {Operator} started a rebuild of the {Module} query models", operatorName, module);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var summaries = await rebuild.RunAsync([module], $"operator {operatorName}", (_, replay) => replay(new Progress<(long, long)>()), lifetime.ApplicationStopping);
+                logger.LogWarning("{Summary} (started by operator {Operator})", summaries.Single(), operatorName);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The rebuild of the {Module} query models that operator {Operator} started failed", module, operatorName);
+            }
+            finally
+            {
+                _running.TryRemove(module, out _);
+                started.SetResult();
+            }
+        });
+        return true;
+    }
+}
