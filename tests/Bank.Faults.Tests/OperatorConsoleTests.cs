@@ -8,7 +8,7 @@ namespace Bank.Faults.Tests;
 /// <summary>
 /// The operator console in a real browser (Debian's Chromium, driven by Playwright): a poison message parks an account,
 /// the operator sees the key on the page, discards the poison, replays the key, and sees the account's models catch up
-/// and the key gone.
+/// and the key gone; then rebuilds a module's models from the page.
 /// </summary>
 public sealed class OperatorConsoleTests : FaultFixture
 {
@@ -17,7 +17,7 @@ public sealed class OperatorConsoleTests : FaultFixture
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task An_operator_sees_a_parked_key_discards_its_poison_replays_it_and_sees_the_models_catch_up()
+    public async Task An_operator_sees_a_parked_key_discards_its_poison_replays_it_sees_the_models_catch_up_and_rebuilds_them()
     {
         await using var host = await HostProcess.StartAsync(Settings);
         using var client = host.CreateClient();
@@ -81,6 +81,11 @@ public sealed class OperatorConsoleTests : FaultFixture
             output => output.Contains($"Operator operator replays parked key {account} of consumer group customers", StringComparison.Ordinal)
                 && output.Contains($"Operator operator discards parked messages of key {account} of consumer group accounts", StringComparison.Ordinal),
             Wait);
+
+        await page.Locator("#rebuilds button.rebuild[data-module=\"accounts\"]").ClickAsync();
+        await Assertions.Expect(page.Locator("#rebuilds")).ToContainTextAsync("Rebuilt accounts:", new() { Timeout = (float)Wait.TotalMilliseconds });
+        Assert.Contains(confirmations, message => message.StartsWith("Rebuild the accounts query models", StringComparison.Ordinal));
+        Assert.Contains("Operator operator started a rebuild of the accounts query models", host.Output, StringComparison.Ordinal);
         var (exitCode, verified) = await ConvergeAndVerifyAsync();
         Assert.True(exitCode == 0, verified);
     }
