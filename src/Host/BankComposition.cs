@@ -16,7 +16,7 @@ internal static class BankComposition
         services.AddExchangeRates(configuration);
         var eventStore = services.AddEventStore(configuration);
         services.AddQueryModelWaits(configuration);
-        services.AddCommands();
+        services.AddCommands(configuration);
         services.AddCustomersModule(configuration);
         services.AddAccountsModule();
         services.AddEventBroadcasting(configuration, eventStore, bus =>

@@ -34,6 +34,7 @@ internal static class WritePath
             await create.ExecuteNonQueryAsync();
         }
 
+        var grouped = new Dictionary<int, (double Rate, Latencies Latency)>();
         foreach (var clients in new[] { 1, 8, 32 })
         {
             // Each client works on accounts of its own, so the figure is throughput, not lock contention.
@@ -59,6 +60,7 @@ internal static class WritePath
                 await command.ExecuteNonQueryAsync();
             });
 
+            grouped[clients] = (httpRate, httpLatency);
             bench.Add(new Figure("write", $"HTTP deposits/s, {clients} clients", httpRate, "/s", "Marten append", martenRate));
             bench.Add(new Figure("write", $"Marten appends/s, {clients} clients", martenRate, "/s", "Npgsql insert", insertRate));
             bench.Add(new Figure("write", $"Npgsql inserts/s, {clients} clients", insertRate, "/s"));
@@ -74,6 +76,21 @@ internal static class WritePath
 
         bench.Add(new Figure("memory", "host peak working set", host.PeakWorkingSetBytes / 1024.0 / 1024.0, "MB"));
         await host.DisposeAsync();
+
+        // What group commit gives: the same deposits, right after, with every command in a transaction of its own.
+        await using var ungrouped = await HostProcess.StartAsync(Bench.HostSettings(database, broker.BootstrapServers, ("Commands:GroupCommit", "false")));
+        using var ungroupedHttp = Bench.Client(ungrouped);
+        foreach (var clients in new[] { 8, 32 })
+        {
+            var (rate, latency) = await Load.ClosedLoopAsync(clients, duration, async (client, n) =>
+            {
+                var response = await ungroupedHttp.PostJsonAsync($"/accounts/{accounts[(int)((client + (n * clients)) % accounts.Count)]}/deposits", new { amount = 1m, currency = "EUR" });
+                response.EnsureSuccessStatusCode();
+            });
+            bench.Add(new Figure("write", $"HTTP deposits/s, {clients} clients, group commit", grouped[clients].Rate, "/s", "group commit off", rate));
+            bench.Add(new Figure("write", $"HTTP deposit p99, {clients} clients, group commit", grouped[clients].Latency.Percentile(99), "ms", "group commit off p99", latency.Percentile(99)));
+        }
+        await ungrouped.DisposeAsync();
 
         // Where the time goes: the same commands on a host that neither relays nor projects them.
         await using var commandsOnly = await HostProcess.StartAsync(Bench.HostSettings(

@@ -12,6 +12,12 @@ internal sealed class ConsoleRebuilds(
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
+    /// <summary>The modules whose query models can be rebuilt.</summary>
+    public IReadOnlyList<string> Modules => rebuild.Modules;
+
+    /// <summary>The latest rebuild runs, whoever started them.</summary>
+    public Task<IReadOnlyList<RebuildRun>> RecentAsync(int count, CancellationToken cancellationToken) => runs.RecentAsync(count, cancellationToken);
+
     /// <summary>False when a rebuild of <paramref name="module"/> already runs, here or on another instance.</summary>
     public async Task<bool> TryStartAsync(string module, string operatorName, CancellationToken cancellationToken)
     {

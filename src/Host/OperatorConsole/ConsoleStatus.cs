@@ -14,9 +14,7 @@ internal sealed class ConsoleStatus(
     MessagingStatus messaging,
     InstanceHeartbeat instances,
     LagHistory history,
-    RebuildRuns rebuilds,
-    QueryModelRebuild rebuild,
-    HostInstanceIdentity instance,
+    ConsoleRebuilds rebuilds,
     TimeProvider clock,
     DeadLetters? deadLetters = null)
 {
@@ -76,7 +74,7 @@ internal sealed class ConsoleStatus(
 
         return new Response(
             now,
-            instance.Id,
+            instances.InstanceId,
             new RelayStatus(
                 relay.HighWaterMark,
                 relay.Relayed,
@@ -87,7 +85,7 @@ internal sealed class ConsoleStatus(
             groups,
             parked,
             runs,
-            rebuild.Modules,
+            rebuilds.Modules,
             alive.Select(record => new InstanceStatus(
                     record.Id, record.Version, record.StartedAt, (now - record.StartedAt).TotalSeconds, record.LastSeen, record.Relays, record.Consumes))
                 .ToList(),

@@ -21,6 +21,9 @@ internal sealed class InstanceHeartbeat(
     // Records of instances that died are kept this long, then dropped.
     private static readonly TimeSpan ForgottenAfter = TimeSpan.FromHours(1);
 
+    /// <summary>This instance's id.</summary>
+    public string InstanceId => instance.Id;
+
     public static void Register(StoreOptions options) =>
         options.Schema.For<HostInstanceRecord>().DatabaseSchemaName(EventStoreSetup.SchemaName).DocumentAlias("host_instance");
 

@@ -1,6 +1,5 @@
 using Bank.BuildingBlocks.Web;
 using Bank.BuildingBlocks.Web.Access;
-using Bank.Host.Operations;
 using Bank.Messaging.Kafka.Parking;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -82,13 +81,13 @@ internal static class OperatorConsoleEndpoints
     }
 
     private static async Task<IResult> RebuildAsync(
-        RebuildRequest request, HttpContext context, ConsoleRebuilds rebuilds, QueryModelRebuild rebuild, CancellationToken cancellationToken)
+        RebuildRequest request, HttpContext context, ConsoleRebuilds rebuilds, CancellationToken cancellationToken)
     {
-        if (request.Module is not { } module || !rebuild.Modules.Contains(module))
+        if (request.Module is not { } module || !rebuilds.Modules.Contains(module))
         {
             return Problems.Validation(new Dictionary<string, string>
             {
-                ["module"] = $"'{Problems.Truncate(request.Module ?? "")}' is not a module; modules: {string.Join(", ", rebuild.Modules)}.",
+                ["module"] = $"'{Problems.Truncate(request.Module ?? "")}' is not a module; modules: {string.Join(", ", rebuilds.Modules)}.",
             });
         }
 

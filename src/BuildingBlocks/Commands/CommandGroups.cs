@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Notifications;
+using Marten;
+using Marten.Services;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Bank.BuildingBlocks.Commands;
+
+/// <summary>
+/// Group commit: the commands that arrive while others commit run one after another in one transaction, each on its
+/// own session, and one commit ends them all. A transaction and its commit (the WAL flush) cost about as much as a
+/// command's own statements, so under load they are paid once per group instead of once per command; alone, a command
+/// runs as before. Each command keeps its own outcome: a refusal is an answer, written like any other. Anything that
+/// breaks the group's transaction (a unique document that exists, a lost connection, a deadlock with another instance)
+/// rolls the group back and runs its commands again one by one, each in its own transaction, so no command fails
+/// because of a neighbour. Commands of one instance never wait for each other's locks: one group runs at a time, and a
+/// later command of the group sees what an earlier one wrote to the same account.
+/// </summary>
+public sealed class CommandGroups(
+    IDocumentStore store, DatabaseNotifier notifier, IOptions<CommandOptions> options, ILogger<CommandGroups> logger) : BackgroundService
+{
+    // Bounds how long the first command of a group waits for the last.
+    private const int MostPerGroup = 32;
+
+    private readonly Channel<PendingCommand> _waiting = Channel.CreateUnbounded<PendingCommand>(new UnboundedChannelOptions { SingleReader = true });
+
+    public bool Enabled => options.Value.GroupCommit;
+
+    internal Task<IResult> RunAsync(PendingCommand command, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_waiting.Writer.TryWrite(command))
+        {
+            throw new OperationCanceledException("The host is stopping: commands are no longer taken.");
+        }
+
+        return command.Answer;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = new List<PendingCommand>(MostPerGroup);
+        try
+        {
+            while (await _waiting.Reader.WaitToReadAsync(stoppingToken))
+            {
+                group.Clear();
+                while (group.Count < MostPerGroup && _waiting.Reader.TryRead(out var command))
+                {
+                    group.Add(command);
+                }
+
+                if (group.Count == 1 || !await TryCommitTogetherAsync(group, stoppingToken))
+                {
+                    foreach (var command in group)
+                    {
+                        await RunAloneAsync(command, stoppingToken);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _waiting.Writer.TryComplete();
+            while (_waiting.Reader.TryRead(out var left))
+            {
+                left.Failed(new OperationCanceledException("The host stopped before the command ran."));
+            }
+
+            group.ForEach(command => command.Failed(new OperationCanceledException("The host stopped before the command committed.")));
+        }
+    }
+
+    /// <summary>False when the group's transaction broke: nothing of it was committed, and each command is to run alone.</summary>
+    private async Task<bool> TryCommitTogetherAsync(List<PendingCommand> group, CancellationToken cancellationToken)
+    {
+        var answers = new IResult[group.Count];
+        await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            for (var i = 0; i < group.Count; i++)
+            {
+                await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+                Trace(session, group[i]);
+                answers[i] = await group[i].RunOnAsync(session, grouped: true, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(e, "A group of {Count} commands could not commit together; each runs alone", group.Count);
+            return false;
+        }
+
+        // Sessions that share a transaction cannot tell when it commits: the relay hears of their events now.
+        notifier.Notify(EventAppends.Channel);
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Answered(answers[i]);
+        }
+
+        return true;
+    }
+
+    private async Task RunAloneAsync(PendingCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            Trace(session, command);
+            command.Answered(await command.RunOnAsync(session, grouped: false, cancellationToken));
+        }
+        catch (Exception e)
+        {
+            command.Failed(e);
+        }
+    }
+
+    private static void Trace(IDocumentSession session, PendingCommand command)
+    {
+        if (command.TraceParent is { } traceParent)
+        {
+            session.SetHeader(EventTraceContext.HeaderName, traceParent);
+        }
+    }
+}
