@@ -53,12 +53,13 @@ public sealed class CommandGroups(
                     group.Add(command);
                 }
 
-                if (group.Count == 1 || !await TryCommitTogetherAsync(group, stoppingToken))
+                if (group.Count == 1)
                 {
-                    foreach (var command in group)
-                    {
-                        await RunAloneAsync(command, stoppingToken);
-                    }
+                    await RunAloneAsync(group[0], stoppingToken);
+                }
+                else if (await TryCommitTogetherAsync(group, stoppingToken) is { } broken)
+                {
+                    await RunAgainAloneAsync(group, broken, stoppingToken);
                 }
             }
         }
@@ -74,8 +75,8 @@ public sealed class CommandGroups(
         }
     }
 
-    /// <summary>False when the group's transaction broke: nothing of it was committed, and each command is to run alone.</summary>
-    private async Task<bool> TryCommitTogetherAsync(List<PendingCommand> group, CancellationToken cancellationToken)
+    /// <summary>Null once the group committed; otherwise what broke its transaction, of which nothing was committed.</summary>
+    private async Task<Exception?> TryCommitTogetherAsync(List<PendingCommand> group, CancellationToken cancellationToken)
     {
         var answers = new IResult[group.Count];
         await using var connection = (NpgsqlConnection)store.Storage.Database.CreateConnection();
@@ -94,8 +95,7 @@ public sealed class CommandGroups(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogDebug(e, "A group of {Count} commands could not commit together; each runs alone", group.Count);
-            return false;
+            return e;
         }
 
         // Sessions that share a transaction cannot tell when it commits: the relay hears of their events now.
@@ -105,7 +105,29 @@ public sealed class CommandGroups(
             group[i].Answered(answers[i]);
         }
 
-        return true;
+        return null;
+    }
+
+    /// <summary>
+    /// The database refused something in the group (a unique document that exists, a deadlock): each command runs
+    /// again alone, so that only the one at fault fails. When the database did not answer at all, running them again
+    /// would only wait as long once more: they fail at once, with the commands waiting meanwhile.
+    /// </summary>
+    private async Task RunAgainAloneAsync(List<PendingCommand> group, Exception broken, CancellationToken cancellationToken)
+    {
+        if (DatabaseFailures.IsUnavailable(broken))
+        {
+            logger.LogDebug(broken, "A group of {Count} commands could not reach the database", group.Count);
+            group.ForEach(command => command.Failed(broken));
+            FailWaiting(broken);
+            return;
+        }
+
+        logger.LogDebug(broken, "A group of {Count} commands could not commit together; each runs alone", group.Count);
+        foreach (var command in group)
+        {
+            await RunAloneAsync(command, cancellationToken);
+        }
     }
 
     private async Task RunAloneAsync(PendingCommand command, CancellationToken cancellationToken)
@@ -119,6 +141,19 @@ public sealed class CommandGroups(
         catch (Exception e)
         {
             command.Failed(e);
+            if (DatabaseFailures.IsUnavailable(e))
+            {
+                FailWaiting(e);
+            }
+        }
+    }
+
+    // The commands that waited while the database did not answer would wait as long again, one after another.
+    private void FailWaiting(Exception unavailable)
+    {
+        while (_waiting.Reader.TryRead(out var waiting))
+        {
+            waiting.Failed(unavailable);
         }
     }
 
