@@ -7,17 +7,9 @@ if command -v chromium >/dev/null 2>&1; then
   exit 0
 fi
 
-install() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    echo "chromium.sh: installing Chromium needs root or sudo (to run: $*); run scripts/chromium.sh once as root." >&2
-    exit 1
-  fi
-}
+# shellcheck source=scripts/privileged.sh
+source "$(dirname "$0")/privileged.sh"
 
 echo "Installing Chromium from the distribution's packages..."
-install apt-get update -qq
-DEBIAN_FRONTEND=noninteractive install apt-get install -y -qq --no-install-recommends chromium >/dev/null
+privileged apt-get update -qq
+DEBIAN_FRONTEND=noninteractive privileged apt-get install -y -qq --no-install-recommends chromium >/dev/null

@@ -18,16 +18,8 @@ if bank_ready; then
   exit 0
 fi
 
-privileged() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    echo "postgres.sh: setting up PostgreSQL needs root or sudo (to run: $*); run scripts/postgres.sh once as root." >&2
-    exit 1
-  fi
-}
+# shellcheck source=scripts/privileged.sh
+source "$(dirname "$0")/privileged.sh"
 as_root() { privileged "$@"; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else privileged -u postgres "$@"; fi; }
 

@@ -12,11 +12,7 @@ public sealed class DeadLetterCommandTests : FaultFixture
     {
         await using var host = await HostProcess.StartAsync(Settings);
         using var client = host.CreateClient();
-        var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
-        await client.GetShownAsync($"/accounts/{account}?minVersion=2");
-
-        var poison = await ProducePoisonAsync(account, version: 3);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 5m, currency = "EUR" })).StatusCode);
+        var (account, poison) = await ParkAnAccountAsync(client);
 
         var (_, listed) = await Eventually.ReturnsAsync(
             () => HostProcess.RunCommandAsync(Settings, "dead-letters"),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Events;
@@ -61,6 +62,20 @@ public abstract class FaultFixture : IAsyncLifetime
     }
 
     protected Task<(int ExitCode, string Output)> ConvergeAndVerifyAsync() => QueryModels.ConvergeAndVerifyAsync(Database, Settings);
+
+    /// <summary>
+    /// An account of 10 EUR whose next event, a poison message, parks it in both consumer groups, with a deposit of 5 EUR
+    /// behind it: what an operator then has to discard and replay.
+    /// </summary>
+    protected async Task<(Guid Account, Guid Poison)> ParkAnAccountAsync(HttpClient client)
+    {
+        var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
+        await client.GetShownAsync($"/accounts/{account}?minVersion=2");
+        var poison = await ProducePoisonAsync(account, version: 3);
+        var deposit = await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 5m, currency = "EUR" });
+        Assert.Equal(HttpStatusCode.OK, deposit.StatusCode);
+        return (account, poison);
+    }
 
     /// <summary>Produces, onto the account's partition, a deposit its consumers cannot read: the next version, with a broken payload.</summary>
     protected async Task<Guid> ProducePoisonAsync(Guid account, long version)

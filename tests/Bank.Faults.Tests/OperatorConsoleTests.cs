@@ -1,4 +1,3 @@
-using System.Net;
 using Bank.Testing;
 using Microsoft.Playwright;
 using Xunit;
@@ -21,10 +20,7 @@ public sealed class OperatorConsoleTests : FaultFixture
     {
         await using var host = await HostProcess.StartAsync(Settings);
         using var client = host.CreateClient();
-        var account = await client.OpenAccountAsync("EUR", initialDeposit: 10m);
-        await client.GetShownAsync($"/accounts/{account}?minVersion=2");
-        var poison = await ProducePoisonAsync(account, version: 3);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/accounts/{account}/deposits", new { amount = 5m, currency = "EUR" })).StatusCode);
+        var (account, poison) = await ParkAnAccountAsync(client);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -11,13 +11,12 @@ namespace Bank.BuildingBlocks.Commands;
 
 /// <summary>
 /// Group commit: the commands that arrive while others commit run one after another in one transaction, each on its
-/// own session, and one commit ends them all. A transaction and its commit (the WAL flush) cost about as much as a
-/// command's own statements, so under load they are paid once per group instead of once per command; alone, a command
-/// runs as before. Each command keeps its own outcome: a refusal is an answer, written like any other. Anything that
-/// breaks the group's transaction (a unique document that exists, a lost connection, a deadlock with another instance)
-/// rolls the group back and runs its commands again one by one, each in its own transaction, so no command fails
-/// because of a neighbour. Commands of one instance never wait for each other's locks: one group runs at a time, and a
-/// later command of the group sees what an earlier one wrote to the same account.
+/// own session, and one commit ends them all, so that under load a transaction and its commit (the WAL flush) are paid
+/// once per group instead of once per command; alone, a command runs as before. Each command keeps its own outcome: a
+/// refusal is an answer, written like any other. Whatever else breaks the group's transaction (a unique document that
+/// exists, a deadlock with another instance) rolls the group back and runs its commands again one by one, each in its
+/// own transaction, so no command fails because of a neighbour. Commands of one instance never wait for each other's
+/// locks: one group runs at a time, and a later command of the group sees what an earlier one wrote to the same account.
 /// </summary>
 public sealed class CommandGroups(
     IDocumentStore store, DatabaseNotifier notifier, IOptions<CommandOptions> options, ILogger<CommandGroups> logger) : BackgroundService
