@@ -18,8 +18,11 @@ internal sealed class InstanceHeartbeat(
     /// <summary>An instance not heard of for this long is gone.</summary>
     public static readonly TimeSpan GoneAfter = TimeSpan.FromSeconds(10);
 
-    // Records of instances that died are kept this long, then dropped.
+    // Records of instances that died are kept this long, then dropped (looked for once a minute).
     private static readonly TimeSpan ForgottenAfter = TimeSpan.FromHours(1);
+    private static readonly TimeSpan ForgetEvery = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset _forgotAt = DateTimeOffset.MinValue;
 
     /// <summary>This instance's id.</summary>
     public string InstanceId => instance.Id;
@@ -79,8 +82,13 @@ internal sealed class InstanceHeartbeat(
                 messaging.RelaysHere,
                 messaging.Consumes,
                 messaging.HeldPartitions.Select(p => HostInstanceRecord.PartitionOf(p.Group, p.Topic, p.Partition)).Order(StringComparer.Ordinal).ToList()));
-            var forgotten = now - ForgottenAfter;
-            session.DeleteWhere<HostInstanceRecord>(record => record.LastSeen < forgotten);
+            if (now - _forgotAt >= ForgetEvery)
+            {
+                var forgotten = now - ForgottenAfter;
+                session.DeleteWhere<HostInstanceRecord>(record => record.LastSeen < forgotten);
+                _forgotAt = now;
+            }
+
             await session.SaveChangesAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
