@@ -67,6 +67,16 @@ public sealed class OperatorConsoleApiTests(BankHost host) : IClassFixture<BankH
         var unknown = await client.PostJsonAsync("/ops/api/rebuilds", new { module = "loans" });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("'loans' is not a module", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var otherRebuild = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(host.Database.ConnectionString) { Pooling = false }.ConnectionString))
+        {
+            // Another instance, or the rebuild command, holds the module's rebuild lock.
+            await otherRebuild.OpenAsync();
+            await using var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(11953, hashtext('accounts'))", otherRebuild);
+            await hold.ExecuteNonQueryAsync();
+            var refused = await client.PostJsonAsync("/ops/api/rebuilds", new { module = "accounts" });
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("being rebuilt already", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostJsonAsync("/ops/api/rebuilds", new { module = "accounts" })).StatusCode);
         var status = await Eventually.ReturnsAsync(

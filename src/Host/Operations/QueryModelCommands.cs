@@ -37,6 +37,13 @@ internal static class QueryModelCommands
     /// <summary>Rebuilds aside and swaps (<see cref="QueryModelRebuild"/>), with a progress bar.</summary>
     private static async Task<int> RebuildAsync(QueryModelRebuild rebuild, IReadOnlyList<string> modules)
     {
+        await using var held = await rebuild.TryLockAsync(modules, CancellationToken.None);
+        if (held is null)
+        {
+            await Console.Error.WriteLineAsync($"A rebuild of {string.Join(" or ", modules)} is running already (another command, or the operator console); try again once it has finished.");
+            return 1;
+        }
+
         foreach (var summary in await rebuild.RunAsync(modules, $"the rebuild command ({Environment.UserName})", ReplayProgressBar.RunAsync, CancellationToken.None))
         {
             Console.WriteLine(summary);

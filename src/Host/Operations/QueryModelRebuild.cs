@@ -19,6 +19,10 @@ internal sealed class QueryModelRebuild(IDocumentStore liveStore, QueryModelRepl
 
     public IReadOnlyList<string> Modules => liveReplay.Modules;
 
+    /// <summary>The right to rebuild <paramref name="modules"/>, to hold while <see cref="RunAsync"/> runs; null while another rebuild holds it.</summary>
+    public Task<RebuildLock?> TryLockAsync(IReadOnlyList<string> modules, CancellationToken cancellationToken) =>
+        RebuildLock.TryTakeAsync(liveStore, modules, cancellationToken);
+
     /// <summary>Rebuilds each of <paramref name="modules"/> in turn; one line per module says what was done.</summary>
     public async Task<IReadOnlyList<string>> RunAsync(
         IReadOnlyList<string> modules, string startedBy, ShowProgress show, CancellationToken cancellationToken)
@@ -26,13 +30,13 @@ internal sealed class QueryModelRebuild(IDocumentStore liveStore, QueryModelRepl
         var started = await ScratchDatabase.NowAsync(liveStore);
         var last = await QueryModelReplay.LastPositionAsync(liveStore, cancellationToken);
         var recorded = new List<RebuildRuns.Run>();
-        foreach (var module in modules)
-        {
-            recorded.Add(await runs.StartAsync(module, startedBy, last, cancellationToken));
-        }
-
         try
         {
+            foreach (var module in modules)
+            {
+                recorded.Add(await runs.StartAsync(module, startedBy, last, cancellationToken));
+            }
+
             return await ScratchDatabase.UseAsync(configuration, async (scratchStore, scratchReplay) =>
             {
                 var summaries = new List<string>();

@@ -34,10 +34,6 @@ internal sealed class RebuildRuns(IDocumentStore store, HostInstanceIdentity ins
         return await session.Query<RebuildRun>().Where(run => run.StartedAt > since).OrderByDescending(run => run.StartedAt).Take(count).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Whether a run of <paramref name="module"/> is going on anywhere.</summary>
-    public async Task<bool> RunningAsync(string module, CancellationToken cancellationToken) =>
-        (await RecentAsync(20, cancellationToken)).Any(run => run.Module == module && IsRunning(run, clock.GetUtcNow()));
-
     public static bool IsRunning(RebuildRun run, DateTimeOffset now) => run.FinishedAt is null && now - run.UpdatedAt < AbandonedAfter;
 
     /// <summary>One run of one module: its progress is saved once a second while it goes on, and once more at its end.</summary>
@@ -75,17 +71,20 @@ internal sealed class RebuildRuns(IDocumentStore store, HostInstanceIdentity ins
                 while (await timer.WaitForNextTickAsync(_stop.Token))
                 {
                     _run = _run with { Position = Interlocked.Read(ref _position), UpdatedAt = clock.GetUtcNow() };
-                    await SaveAsync(_stop.Token);
+                    try
+                    {
+                        await SaveAsync(_stop.Token);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Progress is for show: the rebuild goes on without it, and the next second tries again.
+                        logger.LogDebug(e, "Could not save the progress of the rebuild of {Module}", _run.Module);
+                    }
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 // Finished.
-            }
-            catch (Exception e)
-            {
-                // Progress is for show: the rebuild goes on without it.
-                logger.LogWarning(e, "Could not save the progress of the rebuild of {Module}", _run.Module);
             }
         });
 

@@ -5,10 +5,11 @@ namespace Bank.Host.OperatorConsole;
 
 /// <summary>
 /// Rebuilds started from the console: each runs in the background on this instance (the same
-/// <see cref="QueryModelRebuild"/> as the <c>rebuild</c> command), one per module at a time across all instances.
+/// <see cref="QueryModelRebuild"/> as the <c>rebuild</c> command), one per module at a time across all instances and
+/// commands. A stopping host waits for them to end, so that their scratch databases are dropped.
 /// </summary>
 internal sealed class ConsoleRebuilds(
-    QueryModelRebuild rebuild, RebuildRuns runs, IHostApplicationLifetime lifetime, ILogger<ConsoleRebuilds> logger)
+    QueryModelRebuild rebuild, RebuildRuns runs, IHostApplicationLifetime lifetime, ILogger<ConsoleRebuilds> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -21,14 +22,17 @@ internal sealed class ConsoleRebuilds(
     /// <summary>False when a rebuild of <paramref name="module"/> already runs, here or on another instance.</summary>
     public async Task<bool> TryStartAsync(string module, string operatorName, CancellationToken cancellationToken)
     {
-        if (_running.ContainsKey(module) || await runs.RunningAsync(module, cancellationToken))
+        var started = new TaskCompletionSource();
+        if (!_running.TryAdd(module, started.Task))
         {
             return false;
         }
 
-        var started = new TaskCompletionSource();
-        if (!_running.TryAdd(module, started.Task))
+        var held = await TryLockAsync(module, cancellationToken);
+        if (held is null)
         {
+            _running.TryRemove(module, out _);
+            started.SetResult();
             return false;
         }
 
@@ -46,10 +50,28 @@ internal sealed class ConsoleRebuilds(
             }
             finally
             {
+                await held.DisposeAsync();
                 _running.TryRemove(module, out _);
                 started.SetResult();
             }
         });
         return true;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.WhenAll(_running.Values).WaitAsync(cancellationToken);
+
+    private async Task<RebuildLock?> TryLockAsync(string module, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await rebuild.TryLockAsync([module], cancellationToken);
+        }
+        catch
+        {
+            _running.TryRemove(module, out _);
+            throw;
+        }
     }
 }

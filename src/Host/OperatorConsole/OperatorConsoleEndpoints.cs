@@ -24,13 +24,20 @@ internal static class OperatorConsoleEndpoints
         services.AddHostedService(provider => provider.GetRequiredService<LagHistory>());
         services.AddSingleton<ConsoleStatus>();
         services.AddSingleton<ConsoleRebuilds>();
+        services.AddHostedService(provider => provider.GetRequiredService<ConsoleRebuilds>());
         return services;
     }
 
     public static void MapOperatorConsole(this IEndpointRouteBuilder app)
     {
         // The page holds no data: what it shows comes from the API, with the operator's token.
-        app.MapGet("/ops", () => Results.Stream(typeof(OperatorConsoleEndpoints).Assembly.GetManifestResourceStream(PageResource)!, "text/html; charset=utf-8"))
+        app.MapGet("/ops", (HttpContext context) =>
+            {
+                // Its own script and styles, and requests to this host only; never framed by another page.
+                context.Response.Headers.ContentSecurityPolicy =
+                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+                return Results.Stream(typeof(OperatorConsoleEndpoints).Assembly.GetManifestResourceStream(PageResource)!, "text/html; charset=utf-8");
+            })
             .AllowAnonymous()
             .ExcludeFromDescription();
 

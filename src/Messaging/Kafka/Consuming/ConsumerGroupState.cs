@@ -190,6 +190,8 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
         return problems;
     }
 
+    private const int MostReadings = 64;
+
     // The readings whose end is past the committed offset, oldest first: the first one saw the oldest waiting message.
     private static List<(long End, DateTimeOffset Seen)> Waiting(List<(long End, DateTimeOffset Seen)> before, long committed, long end, DateTimeOffset now)
     {
@@ -197,6 +199,13 @@ internal sealed class ConsumerGroupState(TimeProvider clock)
         if (end > Math.Max(committed, 0) && (waiting.Count == 0 || end > waiting[^1].End))
         {
             waiting.Add((end, now));
+        }
+
+        // A partition stuck while messages keep coming would add a reading every time: the oldest one matters most,
+        // the ones after it only once the committed offset moves past it, so the second oldest gives way.
+        if (waiting.Count > MostReadings)
+        {
+            waiting.RemoveAt(1);
         }
 
         return waiting;
