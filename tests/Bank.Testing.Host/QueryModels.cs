@@ -2,16 +2,18 @@ namespace Bank.Testing;
 
 public static class QueryModels
 {
-    /// <summary>How many account streams either module's models have not caught up with.</summary>
+    /// <summary>How many account and customer streams the modules' models have not caught up with.</summary>
     public const string BehindSql =
         """
         SELECT count(*) FROM bank.mt_streams s
-        WHERE EXISTS (SELECT 1 FROM bank.mt_events e WHERE e.stream_id = s.id AND e.type = 'AccountOpened')
-          AND (NOT EXISTS (SELECT 1 FROM accounts.mt_doc_accountview v WHERE v.id = s.id AND v.mt_version = s.version)
-            OR NOT EXISTS (SELECT 1 FROM customers.mt_doc_customeraccount c WHERE c.id = s.id AND c.mt_version = s.version))
+        WHERE (EXISTS (SELECT 1 FROM bank.mt_events e WHERE e.stream_id = s.id AND e.type = 'AccountOpened')
+            AND (NOT EXISTS (SELECT 1 FROM accounts.mt_doc_accountview v WHERE v.id = s.id AND v.mt_version = s.version)
+              OR NOT EXISTS (SELECT 1 FROM customers.mt_doc_customeraccount c WHERE c.id = s.id AND c.mt_version = s.version)))
+          OR (EXISTS (SELECT 1 FROM bank.mt_events e WHERE e.stream_id = s.id AND e.type = 'CustomerCreated')
+            AND NOT EXISTS (SELECT 1 FROM customers.mt_doc_customerprofile p WHERE p.id = s.id AND p.mt_version = s.version))
         """;
 
-    /// <summary>Waits until both modules' models have applied every event of every account, then runs the host's verify command.</summary>
+    /// <summary>Waits until the modules' models have applied every event of every account and customer, then runs the host's verify command.</summary>
     public static async Task<(int ExitCode, string Output)> ConvergeAndVerifyAsync(TestDatabase database, IReadOnlyDictionary<string, string> settings)
     {
         await Eventually.ReturnsAsync(() => database.ScalarAsync<long>(BehindSql), behind => behind == 0, TimeSpan.FromSeconds(120));
