@@ -50,15 +50,20 @@ public sealed class HostEndpointsTests(BankHost host) : IClassFixture<BankHost>
         var document = System.Text.Json.JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json")).RootElement;
 
         var schemas = document.GetProperty("components").GetProperty("schemas");
-        Assert.Equal("decimal", schemas.GetProperty("DepositRequest").GetProperty("properties").GetProperty("amount").GetProperty("format").GetString());
-        Assert.Equal("decimal", schemas.GetProperty("DepositResponse").GetProperty("properties").GetProperty("balance").GetProperty("format").GetString());
+        Assert.Equal("decimal", schemas.GetProperty("MoneyMovementRequest").GetProperty("properties").GetProperty("amount").GetProperty("format").GetString());
+        Assert.Equal("decimal", schemas.GetProperty("BalanceAfterMovement").GetProperty("properties").GetProperty("balance").GetProperty("format").GetString());
         var list = document.GetProperty("paths").GetProperty("/customers").GetProperty("get");
         foreach (var parameter in list.GetProperty("parameters").EnumerateArray())
         {
             Assert.Equal("integer", parameter.GetProperty("schema").GetProperty("type").GetString());
         }
 
-        var deposit = document.GetProperty("paths").GetProperty("/accounts/{id}/deposits").GetProperty("post").GetProperty("responses");
+        var depositOperation = document.GetProperty("paths").GetProperty("/accounts/{id}/deposits").GetProperty("post");
+        Assert.EndsWith(
+            "/MoneyMovementRequest",
+            depositOperation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString(),
+            StringComparison.Ordinal);
+        var deposit = depositOperation.GetProperty("responses");
         Assert.True(deposit.TryGetProperty("413", out _) && deposit.TryGetProperty("415", out _), deposit.ToString());
     }
 
