@@ -47,9 +47,9 @@ public static class MessagingSetup
             provider.GetRequiredService<RelayStatus>(),
             provider.GetRequiredService<RelayBacklog>(),
             provider.GetRequiredService<IOptions<MessagingOptions>>().Value.ConsumersEnabled,
-            provider.GetService<KafkaHealthCheck>(),
-            provider.GetService<ConsumerGroupState>(),
-            provider.GetService<ConsumerGroups>()));
+            provider.GetService<ConsumerGroups>() is { } groups
+                ? new MessagingStatus.KafkaParts(provider.GetRequiredService<KafkaHealthCheck>(), provider.GetRequiredService<ConsumerGroupState>(), groups)
+                : null));
         services.AddSettings<MessagingOptions>(configuration);
         services.AddSettings<RelayOptions>(configuration);
         var messaging = SettingSections.Read<MessagingOptions>(configuration);
