@@ -52,6 +52,7 @@ internal static class KafkaSetup
         services.AddHostedService<KafkaTopicsSetup>();
         services.AddHostedService<ConsumerGroupWatch>();
         services.AddSingleton<TopicSizes>();
+        services.AddSingleton<UnfinishedEvents>();
         services.AddSingleton<IBrokerLossRefill, BrokerLossRefill>();
         if (!consumersEnabled)
         {
