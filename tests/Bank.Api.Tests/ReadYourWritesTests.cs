@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Kafka.Embedded;
 using Bank.Testing;
 using Xunit;
 

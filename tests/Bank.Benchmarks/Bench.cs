@@ -3,7 +3,7 @@ using System.Globalization;
 using Bank.Accounts.Contracts;
 using Bank.Customers.Contracts;
 using Bank.Host;
-using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Kafka.Embedded;
 using Bank.Testing;
 using Marten;
 using Microsoft.Extensions.Configuration;

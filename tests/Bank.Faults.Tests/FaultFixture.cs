@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Events;
+using Bank.Messaging.Kafka.Embedded;
 using Bank.Testing;
 using Confluent.Kafka;
 using Xunit;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Kafka.Embedded;
 using Bank.Testing;
 using Xunit;
 

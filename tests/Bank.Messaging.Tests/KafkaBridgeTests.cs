@@ -1,5 +1,5 @@
-using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Events;
+using Bank.Messaging.Kafka.Embedded;
 using Bank.Messaging.Kafka.Parking;
 using Bank.Testing;
 using Confluent.Kafka;

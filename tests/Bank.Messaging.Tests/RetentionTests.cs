@@ -1,5 +1,5 @@
 using Bank.Accounts.Contracts;
-using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Kafka.Embedded;
 using Bank.Testing;
 using Confluent.Kafka;
 using Marten;

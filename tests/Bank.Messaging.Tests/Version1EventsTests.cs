@@ -1,6 +1,6 @@
 using System.Net;
-using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Events;
+using Bank.Messaging.Kafka.Embedded;
 using Bank.Testing;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Kafka.Embedded;
 using Confluent.Kafka;
 
 namespace Bank.Testing;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Bank.Accounts.Contracts;
 using Bank.Customers.Contracts;
-using Bank.Messaging.EmbeddedKafka;
 using Bank.Messaging.Kafka.Cluster;
+using Bank.Messaging.Kafka.Embedded;
 
 namespace Bank.Host.Operations;
 

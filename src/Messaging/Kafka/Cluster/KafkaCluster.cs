@@ -1,4 +1,4 @@
-using Bank.Messaging.EmbeddedKafka;
+using Bank.Messaging.Kafka.Embedded;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 

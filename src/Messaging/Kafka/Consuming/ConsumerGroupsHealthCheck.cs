@@ -1,7 +1,6 @@
-using Bank.Messaging.Kafka.Consuming;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Bank.Messaging.Kafka;
+namespace Bank.Messaging.Kafka.Consuming;
 
 /// <summary>
 /// Unhealthy while the instance starts and its members have not joined their groups yet, so that what is written once

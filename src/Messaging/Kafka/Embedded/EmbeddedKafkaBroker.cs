@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace Bank.Messaging.EmbeddedKafka;
+namespace Bank.Messaging.Kafka.Embedded;
 
 /// <summary>
 /// In-process Kafka cluster backed by librdkafka's mock broker. It speaks the real wire protocol

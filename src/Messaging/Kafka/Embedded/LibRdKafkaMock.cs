@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Bank.Messaging.EmbeddedKafka;
+namespace Bank.Messaging.Kafka.Embedded;
 
 /// <summary>
 /// P/Invoke bindings for librdkafka's mock cluster API (rdkafka_mock.h). This API is

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Bank.Messaging.EmbeddedKafka;
+namespace Bank.Messaging.Kafka.Embedded;
 
 /// <summary>
 /// Forwards a fixed loopback port to the embedded broker's ephemeral one, so that a standalone
