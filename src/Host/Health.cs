@@ -8,7 +8,7 @@ namespace Bank.Host;
 
 internal static class Health
 {
-    public static IServiceCollection AddBankHealthChecks(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBankHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
             .AddNpgSql(

@@ -60,7 +60,7 @@ builder.Services.AddOpenApi(OpenApiConventions.Apply);
 builder.Services.AddBank(builder.Configuration);
 builder.Services.AddOperations();
 builder.Services.AddBankAuthentication(builder.Configuration);
-builder.Services.AddBankHealthChecks(builder.Configuration);
+builder.Services.AddBankHealthChecks();
 builder.Services.AddBankTelemetry(builder.Configuration);
 builder.Services.AddOperatorConsole();
 
