@@ -40,11 +40,21 @@ public sealed partial class ModuleSourceTests
 
         var named = SourceFiles.Of(module)
             .SelectMany(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot().DescendantTokens()
-                .Where(token => token.IsKind(SyntaxKind.StringLiteralToken) && names.Contains(token.ValueText))
+                .Where(token => StringTokens.Contains(token.Kind()) && names.Contains(token.ValueText.Trim()))
                 .Select(token => $"{Path.GetFileName(path)}: \"{token.ValueText}\""));
 
         Assert.Empty(named);
     }
+
+    // Plain, verbatim, raw and UTF-8 literals, and the text between an interpolated string's holes.
+    private static readonly HashSet<SyntaxKind> StringTokens =
+    [
+        SyntaxKind.StringLiteralToken,
+        SyntaxKind.Utf8StringLiteralToken,
+        SyntaxKind.SingleLineRawStringLiteralToken,
+        SyntaxKind.MultiLineRawStringLiteralToken,
+        SyntaxKind.InterpolatedStringTextToken,
+    ];
 
     [GeneratedRegex(@"\b(SaveChanges|SaveChangesAsync|CommitAsync|BeginTransactionAsync)\b")]
     private static partial Regex Saving();
