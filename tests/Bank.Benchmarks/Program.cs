@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Bank.Benchmarks;
 
-// dotnet run -c Release --project tests/Bank.Benchmarks -- [write] [growth] [relay] [lag] [rebuild] [restart] [cost] [soak] [--quick]
+// dotnet run -c Release --project tests/Bank.Benchmarks -- [write] [growth] [relay] [lag] [rebuild] [restart] [cost] [fresh] [soak] [--quick]
 // Without scenarios: write, growth, relay, lag (the soak is asked for by name).
 var quick = args.Contains("--quick");
 var known = new Dictionary<string, Func<Bench, Task>>
@@ -14,6 +14,7 @@ var known = new Dictionary<string, Func<Bench, Task>>
     ["rebuild"] = Rebuild.RunAsync,
     ["restart"] = Restart.RunAsync,
     ["cost"] = Cost.RunAsync,
+    ["fresh"] = Freshness.RunAsync,
 };
 var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 if (scenarios.Length == 0)
