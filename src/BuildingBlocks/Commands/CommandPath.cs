@@ -13,17 +13,8 @@ namespace Bank.BuildingBlocks.Commands;
 /// exists becomes the command's own conflict. Commands never save or commit by themselves. With
 /// <c>Commands:GroupCommit</c>, commands that arrive together share one transaction (<see cref="CommandGroups"/>).
 /// </summary>
-public sealed class CommandPath
+public sealed class CommandPath(IDocumentSession session, CommandGroups groups)
 {
-    private readonly IDocumentSession _session;
-    private readonly CommandGroups _groups;
-
-    public CommandPath(IDocumentSession session, CommandGroups groups)
-    {
-        _session = session;
-        _groups = groups;
-    }
-
     /// <summary>
     /// Runs <paramref name="decide"/> for <paramref name="request"/>: what it answers is what the client gets, and a
     /// repeat with the same key. <paramref name="onDuplicate"/> answers a commit refused because a unique document
@@ -37,6 +28,6 @@ public sealed class CommandPath
         Func<IResult>? onDuplicate = null)
     {
         var command = new PendingCommand(key, request, decide, onDuplicate, EventTraceContext.Current());
-        return _groups.Enabled ? _groups.RunAsync(command, cancellationToken) : command.RunOnAsync(_session, grouped: false, cancellationToken);
+        return groups.Enabled ? groups.RunAsync(command, cancellationToken) : command.RunOnAsync(session, grouped: false, cancellationToken);
     }
 }
