@@ -7,22 +7,16 @@ namespace Bank.Messaging.Kafka.Parking;
 
 /// <summary>
 /// Sends a message that its consumers could not handle to <c>{topic}.dlt</c>: same key, value and
-/// headers, plus headers saying what failed, where and for which consumer group.
+/// headers, plus headers saying what failed, where and for which consumer group. Its producer is made for the first
+/// dead letter: most hosts never send one, and an idle Kafka client still wakes its threads many times a second.
 /// </summary>
-internal sealed class DeadLetterPublisher : IDisposable
+internal sealed class DeadLetterPublisher(
+    KafkaCluster cluster, IOptions<KafkaOptions> options, MessagingMetrics metrics, ILogger<DeadLetterPublisher> logger) : IDisposable
 {
-    private readonly IProducer<string, byte[]> _producer;
-    private readonly KafkaOptions _options;
-    private readonly ILogger<DeadLetterPublisher> _logger;
-    private readonly MessagingMetrics _metrics;
-
-    public DeadLetterPublisher(KafkaCluster cluster, IOptions<KafkaOptions> options, MessagingMetrics metrics, ILogger<DeadLetterPublisher> logger)
+    private readonly Lazy<IProducer<string, byte[]>> _producer = new(() =>
     {
-        _metrics = metrics;
-        _options = options.Value;
-        _logger = logger;
         var log = new KafkaLog(logger);
-        _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientProperties())
+        return new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientProperties())
         {
             EnableIdempotence = true,
             Acks = Acks.All,
@@ -31,7 +25,7 @@ internal sealed class DeadLetterPublisher : IDisposable
             .SetLogHandler((_, message) => log.Write(message))
             .SetErrorHandler((_, error) => log.Error("Kafka dead-letter producer", error))
             .Build();
-    }
+    });
 
     /// <summary>True once the dead-letter topic acknowledged the message.</summary>
     public async Task<bool> TryPublishAsync(ConsumeResult<string, byte[]> failed, string consumerGroup, Exception error, CancellationToken cancellationToken)
@@ -51,23 +45,26 @@ internal sealed class DeadLetterPublisher : IDisposable
 
         try
         {
-            await _producer.ProduceAsync(
-                _options.DeadLetterTopicFor(failed.Topic),
+            await _producer.Value.ProduceAsync(
+                options.Value.DeadLetterTopicFor(failed.Topic),
                 new Message<string, byte[]> { Key = failed.Message.Key, Value = failed.Message.Value, Headers = headers },
                 cancellationToken);
-            _metrics.DeadLettered(consumerGroup, failed.Topic);
+            metrics.DeadLettered(consumerGroup, failed.Topic);
             return true;
         }
         catch (ProduceException<string, byte[]> e)
         {
-            _logger.LogError(e, "Could not send a message of {Topic} to its dead-letter topic: {Reason}", failed.Topic, e.Error.Reason);
+            logger.LogError(e, "Could not send a message of {Topic} to its dead-letter topic: {Reason}", failed.Topic, e.Error.Reason);
             return false;
         }
     }
 
     public void Dispose()
     {
-        _producer.Flush(TimeSpan.FromSeconds(5));
-        _producer.Dispose();
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Flush(TimeSpan.FromSeconds(5));
+            _producer.Value.Dispose();
+        }
     }
 }
