@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 
 namespace Bank.Messaging.Kafka.Cluster;
 
@@ -6,14 +7,11 @@ namespace Bank.Messaging.Kafka.Cluster;
 internal sealed class TopicSizes(KafkaCluster cluster, IOptions<KafkaOptions> options, EventTypeRegistry eventTypes, ILogger<TopicSizes> logger)
     : IDisposable
 {
-    // One admin client and one probe for the host's lifetime: they reconnect by themselves.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    // One admin client for the host's lifetime: it reconnects by itself.
     private readonly Lazy<IAdminClient> _admin = new(() =>
         new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties())).SetLogHandler((_, _) => { }).Build());
-
-    private readonly Lazy<IConsumer<Ignore, Ignore>> _probe = new(() =>
-        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(cluster.ClientProperties()) { GroupId = "bank-size-probe" })
-            .SetLogHandler((_, _) => { })
-            .Build());
 
     public Dictionary<string, int> PartitionCounts() =>
         eventTypes.AggregateTypes.Select(options.Value.TopicFor).ToDictionary(
@@ -22,22 +20,26 @@ internal sealed class TopicSizes(KafkaCluster cluster, IOptions<KafkaOptions> op
             StringComparer.Ordinal);
 
     /// <summary>Messages ever written to each partition of the event topics (high watermarks), or null when Kafka cannot be asked.</summary>
-    public Dictionary<TopicPartition, long>? Read()
+    public async Task<Dictionary<TopicPartition, long>?> ReadAsync()
     {
         try
         {
-            var sizes = new Dictionary<TopicPartition, long>();
+            var partitions = new List<TopicPartition>();
             foreach (var topic in eventTypes.AggregateTypes.Select(options.Value.TopicFor))
             {
-                var metadata = _admin.Value.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single();
-                foreach (var partition in metadata.Error.IsError ? [] : metadata.Partitions)
-                {
-                    var topicPartition = new TopicPartition(topic, partition.PartitionId);
-                    sizes[topicPartition] = _probe.Value.QueryWatermarkOffsets(topicPartition, TimeSpan.FromSeconds(5)).High.Value;
-                }
+                var metadata = _admin.Value.GetMetadata(topic, RequestTimeout).Topics.Single();
+                partitions.AddRange((metadata.Error.IsError ? [] : metadata.Partitions).Select(p => new TopicPartition(topic, p.PartitionId)));
             }
 
-            return sizes;
+            if (partitions.Count == 0)
+            {
+                return [];
+            }
+
+            var ends = await _admin.Value.ListOffsetsAsync(
+                partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = OffsetSpec.Latest() }),
+                new ListOffsetsOptions { RequestTimeout = RequestTimeout });
+            return ends.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
         }
         catch (KafkaException e)
         {
@@ -48,11 +50,6 @@ internal sealed class TopicSizes(KafkaCluster cluster, IOptions<KafkaOptions> op
 
     public void Dispose()
     {
-        if (_probe.IsValueCreated)
-        {
-            _probe.Value.Dispose();
-        }
-
         if (_admin.IsValueCreated)
         {
             _admin.Value.Dispose();

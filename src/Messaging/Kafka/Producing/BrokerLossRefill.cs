@@ -36,7 +36,7 @@ internal sealed class BrokerLossRefill(
         }
 
         _nextCheck = DateTime.UtcNow + CheckInterval;
-        var sizes = await Task.Run(topicSizes.Read, cancellationToken);
+        var sizes = await Task.Run(topicSizes.ReadAsync, cancellationToken);
         if (sizes is null && !wentBack)
         {
             // Unreadable now: the very next call looks again, so that a broker back from a restart is looked at
@@ -52,7 +52,7 @@ internal sealed class BrokerLossRefill(
         {
             await RefillAsync(session, relayedUpTo, cancellationToken);
             offsets.Refilled();
-            sizes = await Task.Run(topicSizes.Read, cancellationToken) ?? sizes;
+            sizes = await Task.Run(topicSizes.ReadAsync, cancellationToken) ?? sizes;
         }
 
         if (sizes is not null)
