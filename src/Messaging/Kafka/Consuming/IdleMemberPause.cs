@@ -18,7 +18,7 @@ internal sealed class IdleMemberPause : IDisposable
     // How long a look lasts: a few fetches.
     private static readonly TimeSpan LookFor = TimeSpan.FromMilliseconds(50);
     // How often a paused member serves librdkafka's callbacks (a rebalance) while it waits for an append.
-    private static readonly TimeSpan PausedWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PausedWait = TimeSpan.FromMilliseconds(250);
 
     private readonly IConsumer<string, byte[]> _consumer;
     private readonly string _group;
