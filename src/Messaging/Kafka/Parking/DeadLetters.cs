@@ -36,11 +36,7 @@ public sealed class DeadLetters
     /// <summary>The consumer groups whose keys can be parked.</summary>
     public IReadOnlyList<string> Groups => _handlers.Modules.Select(_options.GroupOf).ToList();
 
-    public async Task<IReadOnlyList<ParkedKey>> ListAsync(CancellationToken cancellationToken) =>
-        (await _parked.AllAsync(cancellationToken))
-            .GroupBy(m => (m.Group, m.Topic, m.Key))
-            .Select(Summary)
-            .ToList();
+    public Task<IReadOnlyList<ParkedKey>> ListAsync(CancellationToken cancellationToken) => _parked.KeysOfAllAsync(cancellationToken);
 
     /// <summary>
     /// Hands each parked message of the matching keys, in order, to its group's module again. A key whose messages all
@@ -115,14 +111,6 @@ public sealed class DeadLetters
         }
 
         return dropped;
-    }
-
-    // The key's first parked message is the one that failed; the others wait behind it.
-    private static ParkedKey Summary(IEnumerable<ParkedMessage> key)
-    {
-        var messages = key.ToList();
-        var first = messages[0];
-        return new ParkedKey(first.Group, first.Topic, first.Key, messages.Count, first.StreamVersion, first.EventId, first.Error, first.ParkedAt);
     }
 
     private async Task<IEnumerable<ParkedKey>> MatchingAsync(string? group, string? key, CancellationToken cancellationToken) =>

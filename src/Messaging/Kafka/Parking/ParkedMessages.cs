@@ -59,17 +59,29 @@ internal sealed class ParkedMessages(IDocumentStore store)
                 StringComparer.Ordinal);
     }
 
-    /// <summary>Every parked message, in the order its key received them (a key's messages are all on one partition).</summary>
-    public async Task<IReadOnlyList<ParkedMessage>> AllAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Each parked key, with its first message's event and error and how many messages wait: read without the messages'
+    /// payloads, which a status asked for every second does not need.
+    /// </summary>
+    public async Task<IReadOnlyList<ParkedKey>> KeysOfAllAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        return await session.Query<ParkedMessage>()
+        var messages = await session.Query<ParkedMessage>()
             .OrderBy(m => m.Group)
             .ThenBy(m => m.Topic)
             .ThenBy(m => m.Key)
             .ThenBy(m => m.Partition)
             .ThenBy(m => m.Offset)
+            .Select(m => new { m.Group, m.Topic, m.Key, m.StreamVersion, m.EventId, m.Error, m.ParkedAt })
             .ToListAsync(cancellationToken);
+
+        // The key's first parked message is the one that failed; the others wait behind it.
+        return messages
+            .GroupBy(m => (m.Group, m.Topic, m.Key))
+            .Select(key => (First: key.First(), Count: key.Count()))
+            .Select(key => new ParkedKey(
+                key.First.Group, key.First.Topic, key.First.Key, key.Count, key.First.StreamVersion, key.First.EventId, key.First.Error, key.First.ParkedAt))
+            .ToList();
     }
 
     /// <summary>
