@@ -111,9 +111,11 @@ internal sealed class IdleMemberPause : IDisposable
         }
     }
 
-    // Consume could wait too, but nothing but a message cuts its wait short.
+    // Consume could wait too, but nothing but a message cuts its wait short. A stop wakes it as an append does, so that
+    // the member leaves its group at once.
     private void WaitForAppend(CancellationToken stopping)
     {
+        using var stop = stopping.Register(OnAppendHeard);
         lock (_appendHeard)
         {
             if (_appended.Count == _appendsSeen && !stopping.IsCancellationRequested)
