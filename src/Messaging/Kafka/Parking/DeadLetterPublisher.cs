@@ -13,19 +13,8 @@ namespace Bank.Messaging.Kafka.Parking;
 internal sealed class DeadLetterPublisher(
     KafkaCluster cluster, IOptions<KafkaOptions> options, MessagingMetrics metrics, ILogger<DeadLetterPublisher> logger) : IDisposable
 {
-    private readonly Lazy<IProducer<string, byte[]>> _producer = new(() =>
-    {
-        var log = new KafkaLog(logger);
-        return new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientProperties())
-        {
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            ClientId = "bank-dead-letters",
-        })
-            .SetLogHandler((_, message) => log.Write(message))
-            .SetErrorHandler((_, error) => log.Error("Kafka dead-letter producer", error))
-            .Build();
-    });
+    private readonly Lock _gate = new();
+    private IProducer<string, byte[]>? _producer;
 
     /// <summary>True once the dead-letter topic acknowledged the message.</summary>
     public async Task<bool> TryPublishAsync(ConsumeResult<string, byte[]> failed, string consumerGroup, Exception error, CancellationToken cancellationToken)
@@ -45,14 +34,14 @@ internal sealed class DeadLetterPublisher(
 
         try
         {
-            await _producer.Value.ProduceAsync(
+            await Producer().ProduceAsync(
                 options.Value.DeadLetterTopicFor(failed.Topic),
                 new Message<string, byte[]> { Key = failed.Message.Key, Value = failed.Message.Value, Headers = headers },
                 cancellationToken);
             metrics.DeadLettered(consumerGroup, failed.Topic);
             return true;
         }
-        catch (ProduceException<string, byte[]> e)
+        catch (KafkaException e)
         {
             logger.LogError(e, "Could not send a message of {Topic} to its dead-letter topic: {Reason}", failed.Topic, e.Error.Reason);
             return false;
@@ -61,10 +50,33 @@ internal sealed class DeadLetterPublisher(
 
     public void Dispose()
     {
-        if (_producer.IsValueCreated)
+        lock (_gate)
         {
-            _producer.Value.Flush(TimeSpan.FromSeconds(5));
-            _producer.Value.Dispose();
+            _producer?.Flush(TimeSpan.FromSeconds(5));
+            _producer?.Dispose();
+        }
+    }
+
+    // A producer that could not be made is made again for the next dead letter, not remembered as a failure.
+    private IProducer<string, byte[]> Producer()
+    {
+        lock (_gate)
+        {
+            if (_producer is null)
+            {
+                var log = new KafkaLog(logger);
+                _producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(cluster.ClientProperties())
+                {
+                    EnableIdempotence = true,
+                    Acks = Acks.All,
+                    ClientId = "bank-dead-letters",
+                })
+                    .SetLogHandler((_, message) => log.Write(message))
+                    .SetErrorHandler((_, error) => log.Error("Kafka dead-letter producer", error))
+                    .Build();
+            }
+
+            return _producer;
         }
     }
 }
