@@ -58,6 +58,14 @@ internal sealed class Bench(bool quick)
         return settings;
     }
 
+    /// <summary>The default setup: a host with its own embedded broker (no standalone one in this process).</summary>
+    public static Task<HostProcess> StartHostWithOwnBrokerAsync(TestDatabase database)
+    {
+        var settings = HostSettings(database, bootstrapServers: "");
+        settings.Remove("Kafka:BootstrapServers");
+        return HostProcess.StartAsync(settings);
+    }
+
     /// <summary>
     /// Partitions per topic. The embedded broker keeps only the newest 5 MB of each partition (librdkafka's
     /// mock cluster); 24 keep a 100,000-event backlog whole, so every figure reads every event.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bank.Accounts.Contracts;
 using Bank.Testing;
 
@@ -20,9 +19,7 @@ internal static class Cost
     {
         var window = TimeSpan.FromSeconds(bench.Quick ? 10 : 30);
         await using var database = await TestDatabase.CreateAsync();
-        var settings = Bench.HostSettings(database, bootstrapServers: "");
-        settings.Remove("Kafka:BootstrapServers");
-        await using var host = await HostProcess.StartAsync(settings);
+        await using var host = await Bench.StartHostWithOwnBrokerAsync(database);
         using var http = Bench.Client(host);
         var load = new DepositLoad(http, await EndToEndLag.OpenAccountsAsync(http, 64));
         await load.RunAsync(Rate, TimeSpan.FromSeconds(bench.Quick ? 5 : 20));
@@ -65,26 +62,8 @@ internal static class Cost
         }
 
         // A warm-up, then the measured window.
-        await OpenLoopAsync(Rate, Rate * 2, AppendAsync);
-        var usage = await ProcessCpu.MeasureAsync([Environment.ProcessId], TimeSpan.Zero, () => OpenLoopAsync(Rate, count, AppendAsync));
+        await OpenLoop.RunAsync(Rate, Rate * 2, AppendAsync);
+        var usage = await ProcessCpu.MeasureAsync([Environment.ProcessId], TimeSpan.Zero, () => OpenLoop.RunAsync(Rate, count, AppendAsync));
         return (usage.Host * 1000 / count, usage.Postgres * 1000 / count);
-    }
-
-    private static async Task OpenLoopAsync(int rate, int count, Func<int, Task> operation)
-    {
-        var watch = Stopwatch.StartNew();
-        var running = new List<Task>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var wait = TimeSpan.FromSeconds((double)i / rate) - watch.Elapsed;
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait);
-            }
-
-            running.Add(operation(i));
-        }
-
-        await Task.WhenAll(running);
     }
 }

@@ -6,26 +6,8 @@ namespace Bank.Benchmarks;
 /// <summary>Deposits of 1 EUR on random accounts, open loop: each sent on schedule, whatever the earlier ones are doing.</summary>
 internal sealed class DepositLoad(HttpClient http, List<Guid> accounts)
 {
-    public async Task<double> RunAsync(int rate, TimeSpan duration)
-    {
-        var watch = Stopwatch.StartNew();
-        var requests = new List<Task>();
-        var count = (int)(rate * duration.TotalSeconds);
-        for (var i = 0; i < count; i++)
-        {
-            // Read the clock once: a second reading could make the wait exactly -1 ms, which Task.Delay takes as forever.
-            var wait = TimeSpan.FromSeconds((double)i / rate) - watch.Elapsed;
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait);
-            }
-
-            requests.Add(DepositAsync());
-        }
-
-        await Task.WhenAll(requests);
-        return count / watch.Elapsed.TotalSeconds;
-    }
+    public Task<double> RunAsync(int rate, TimeSpan duration) =>
+        OpenLoop.RunAsync(rate, (int)(rate * duration.TotalSeconds), _ => DepositAsync());
 
     public async Task OneAtATimeAsync(int count, TimeSpan every)
     {

@@ -18,9 +18,7 @@ internal static class Freshness
     {
         var window = TimeSpan.FromSeconds(bench.Quick ? 10 : 30);
         await using var database = await TestDatabase.CreateAsync();
-        var settings = Bench.HostSettings(database, bootstrapServers: "");
-        settings.Remove("Kafka:BootstrapServers");
-        await using var host = await HostProcess.StartAsync(settings);
+        await using var host = await Bench.StartHostWithOwnBrokerAsync(database);
         using var http = Bench.Client(host);
         var probe = new ReadBackProbe(http, await EndToEndLag.OpenAccountsAsync(http, 64));
         await probe.RunAsync(200, TimeSpan.FromSeconds(bench.Quick ? 5 : 20), readEvery: 5);
@@ -47,22 +45,8 @@ internal static class Freshness
         public async Task<Run> RunAsync(int rate, TimeSpan duration, int readEvery)
         {
             var (answered, shown, failed) = (new Latencies(), new Latencies(), new StrongBox<int>());
-            var watch = Stopwatch.StartNew();
-            var requests = new List<Task>();
-            var count = (int)(rate * duration.TotalSeconds);
-            for (var i = 0; i < count; i++)
-            {
-                var wait = TimeSpan.FromSeconds((double)i / rate) - watch.Elapsed;
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait);
-                }
-
-                requests.Add(DepositAsync(readBack: i % readEvery == 0, answered, shown, failed));
-            }
-
-            await Task.WhenAll(requests);
-            return new Run(count / watch.Elapsed.TotalSeconds, answered, shown, failed.Value);
+            var held = await OpenLoop.RunAsync(rate, (int)(rate * duration.TotalSeconds), i => DepositAsync(readBack: i % readEvery == 0, answered, shown, failed));
+            return new Run(held, answered, shown, failed.Value);
         }
 
         public async Task<Run> OneAtATimeAsync(int count, TimeSpan every)
