@@ -70,17 +70,33 @@ internal sealed class KafkaModuleConsumer(
         KafkaPollLoop? poll = null;
         PartitionProgress? progress = null;
         using var ownership = new PartitionOwnership();
+
+        // A broker that comes back may have lost its contents and hold a new log: nothing read before is trusted after.
+        void ConnectionLost()
+        {
+            var epoch = ownership.ConnectionLost();
+            progress?.ConnectionLost();
+            catchUp?.ConnectionLost(epoch);
+        }
+
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
-            .SetLogHandler((_, message) => log.Write(message))
+            .SetLogHandler((_, message) =>
+            {
+                log.Write(message);
+                // librdkafka hands a dropped connection to the error handler only when it deems it an error, and a broker
+                // that is back before the reconnection gives none; it logs every one as FAIL, on the connection's own
+                // thread, before that thread reconnects and fetches again.
+                if (message.Facility == "FAIL")
+                {
+                    ConnectionLost();
+                }
+            })
             .SetErrorHandler((_, error) =>
             {
                 log.Error($"Kafka consumer group {_group}", error);
-                // A broker that comes back may have lost its contents and hold a new log: nothing read before is trusted after.
                 if (error.Code is ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown)
                 {
-                    var epoch = ownership.ConnectionLost();
-                    progress?.ConnectionLost();
-                    catchUp?.ConnectionLost(epoch);
+                    ConnectionLost();
                 }
             })
             .SetStatisticsHandler((_, statistics) => groupState.MemberStatistics(_group, topic, statistics))
@@ -123,8 +139,9 @@ internal sealed class KafkaModuleConsumer(
         var parkedKeys = new ParkedKeys(member, parked, deadLetters, time);
         var attempt = new BatchAttempt(member, eventTypes, _options.CheckEventsAgainstStore ? storeCheck : null, parkedKeys, metrics);
         batches = new KafkaBatchHandler(attempt, parkedKeys, progress, catchUp, ownership);
-        using var idle = new IdleMemberPause(consumer, _group, catchUp.Awaits, appended, _options.IdleLookInterval, logger);
+        var idle = new IdleMemberPause(consumer, _group, catchUp.Awaits, appended, _options.IdleLookInterval, logger);
         poll = new KafkaPollLoop(consumer, _group, catchUp.Awaits, ownership, idle, logger);
+        poll.Start();
         try
         {
             await batches.RunAsync(poll.Received, stoppingToken);
