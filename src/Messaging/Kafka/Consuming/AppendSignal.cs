@@ -8,10 +8,8 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// </summary>
 internal sealed class AppendSignal : IChannelListener
 {
+    private readonly object _heard = new();
     private long _count;
-
-    /// <summary>Raised after <see cref="Count"/> grew.</summary>
-    public event Action? Heard;
 
     public string Channel => EventAppends.Channel;
 
@@ -23,9 +21,33 @@ internal sealed class AppendSignal : IChannelListener
     // Appends made while nothing listened went unheard: one for them all.
     public void Listening() => Hear();
 
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> while <see cref="Count"/> is still <paramref name="seen"/>. A stop ends the
+    /// wait as an append does.
+    /// </summary>
+    public void WaitBeyond(long seen, TimeSpan timeout, CancellationToken stopping)
+    {
+        using var stop = stopping.Register(WakeWaiters);
+        lock (_heard)
+        {
+            if (Count == seen && !stopping.IsCancellationRequested)
+            {
+                Monitor.Wait(_heard, timeout);
+            }
+        }
+    }
+
     private void Hear()
     {
         Interlocked.Increment(ref _count);
-        Heard?.Invoke();
+        WakeWaiters();
+    }
+
+    private void WakeWaiters()
+    {
+        lock (_heard)
+        {
+            Monitor.PulseAll(_heard);
+        }
     }
 }

@@ -10,9 +10,11 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// relay has sent the events, and the relay notifies again when it sends events long after their append (a backlog
 /// after a takeover, a refill after broker loss). Without any notification it still looks every
 /// <see cref="KafkaOptions.IdleLookInterval"/>, for events whose notification was lost; each look costs an idle member
-/// CPU, so they are rare. Used from the poll thread only.
+/// CPU, so they are rare. <paramref name="endMatters"/> says whether a partition still waits for its end, which only a
+/// fetch reports. Used from the poll thread only.
 /// </summary>
-internal sealed class IdleMemberPause : IDisposable
+internal sealed class IdleMemberPause(
+    IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, AppendSignal appended, TimeSpan lookEvery, ILogger logger)
 {
     private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
     // How long a look lasts: a few fetches.
@@ -20,33 +22,11 @@ internal sealed class IdleMemberPause : IDisposable
     // How often a paused member serves librdkafka's callbacks (a rebalance) while it waits for an append.
     private static readonly TimeSpan PausedWait = TimeSpan.FromMilliseconds(250);
 
-    private readonly IConsumer<string, byte[]> _consumer;
-    private readonly string _group;
-    private readonly Predicate<TopicPartition> _endMatters;
-    private readonly AppendSignal _appended;
-    private readonly TimeSpan _lookEvery;
-    private readonly ILogger _logger;
-    private readonly object _appendHeard = new();
     private readonly HashSet<TopicPartition> _pausedBefore = [];
     private bool _paused;
-    private long _appendsSeen;
-    private long _busyUntil;
+    private long _appendsSeen = appended.Count;
+    private long _busyUntil = Environment.TickCount64 + (long)IdleAfter.TotalMilliseconds;
     private long _pausedAt;
-
-    /// <summary><paramref name="endMatters"/> says whether a partition still waits for its end, which only a fetch reports.</summary>
-    public IdleMemberPause(
-        IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, AppendSignal appended, TimeSpan lookEvery, ILogger logger)
-    {
-        _consumer = consumer;
-        _group = group;
-        _endMatters = endMatters;
-        _appended = appended;
-        _lookEvery = lookEvery;
-        _logger = logger;
-        _appendsSeen = appended.Count;
-        _busyUntil = Environment.TickCount64 + (long)IdleAfter.TotalMilliseconds;
-        appended.Heard += OnAppendHeard;
-    }
 
     public bool Paused => _paused;
 
@@ -60,7 +40,7 @@ internal sealed class IdleMemberPause : IDisposable
         var pausedBefore = partitions.Where(_pausedBefore.Contains).ToList();
         if (pausedBefore.Count > 0)
         {
-            _consumer.Resume(pausedBefore);
+            consumer.Resume(pausedBefore);
         }
 
         Wake(IdleAfter);
@@ -82,28 +62,26 @@ internal sealed class IdleMemberPause : IDisposable
     /// <summary>Called when a message arrives: the member stays busy a while longer.</summary>
     public void Fetched() => Wake(IdleAfter);
 
-    public void Dispose() => _appended.Heard -= OnAppendHeard;
-
     private void PauseOrResume()
     {
         var now = Environment.TickCount64;
-        var appends = _appended.Count;
+        var appends = appended.Count;
         if (appends != _appendsSeen)
         {
             _appendsSeen = appends;
             Wake(IdleAfter);
         }
-        else if (_paused && now - _pausedAt >= _lookEvery.TotalMilliseconds)
+        else if (_paused && now - _pausedAt >= lookEvery.TotalMilliseconds)
         {
             Wake(LookFor);
         }
         else if (!_paused && now >= _busyUntil)
         {
-            var assigned = _consumer.Assignment;
+            var assigned = consumer.Assignment;
             // A partition still being caught up waits for its end, which only a fetch reports.
-            if (assigned.Count > 0 && !assigned.Exists(_endMatters))
+            if (assigned.Count > 0 && !assigned.Exists(endMatters))
             {
-                _consumer.Pause(assigned);
+                consumer.Pause(assigned);
                 _pausedBefore.UnionWith(assigned);
                 _paused = true;
                 _pausedAt = now;
@@ -111,27 +89,9 @@ internal sealed class IdleMemberPause : IDisposable
         }
     }
 
-    // Consume could wait too, but nothing but a message cuts its wait short. A stop wakes it as an append does, so that
-    // the member leaves its group at once.
-    private void WaitForAppend(CancellationToken stopping)
-    {
-        using var stop = stopping.Register(OnAppendHeard);
-        lock (_appendHeard)
-        {
-            if (_appended.Count == _appendsSeen && !stopping.IsCancellationRequested)
-            {
-                Monitor.Wait(_appendHeard, PausedWait);
-            }
-        }
-    }
-
-    private void OnAppendHeard()
-    {
-        lock (_appendHeard)
-        {
-            Monitor.PulseAll(_appendHeard);
-        }
-    }
+    // Consume could wait too, but nothing but a message cuts its wait short. A stop ends the wait as an append does, so
+    // that the member leaves its group at once.
+    private void WaitForAppend(CancellationToken stopping) => appended.WaitBeyond(_appendsSeen, PausedWait, stopping);
 
     /// <summary>Fetches again, if paused, and for at least <paramref name="atLeast"/> from now.</summary>
     private void Wake(TimeSpan atLeast)
@@ -140,8 +100,8 @@ internal sealed class IdleMemberPause : IDisposable
         _busyUntil = Math.Max(_busyUntil, now + (long)atLeast.TotalMilliseconds);
         if (_paused)
         {
-            var assigned = _consumer.Assignment;
-            _consumer.Resume(assigned);
+            var assigned = consumer.Assignment;
+            consumer.Resume(assigned);
             _paused = false;
             WakeFetchers(assigned);
         }
@@ -154,11 +114,11 @@ internal sealed class IdleMemberPause : IDisposable
         try
         {
             var now = new Timestamp(DateTime.UtcNow);
-            _consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(p, now)), TimeSpan.FromSeconds(1));
+            consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(p, now)), TimeSpan.FromSeconds(1));
         }
         catch (KafkaException e)
         {
-            _logger.LogDebug("Kafka consumer group {Group} could not wake its fetchers: {Reason}", _group, e.Error.Reason);
+            logger.LogDebug("Kafka consumer group {Group} could not wake its fetchers: {Reason}", group, e.Error.Reason);
         }
     }
 }

@@ -7,43 +7,29 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// Polls one consumer group's consumer on a thread of its own (<c>Consume</c> blocks) and queues what arrives for the
 /// batch handler, which works asynchronously. librdkafka runs rebalance callbacks and its commits inside <c>Consume</c>
 /// and <c>Close</c>, so this thread is also where partitions change hands and where the group is left. An idle member
-/// stops fetching (<see cref="IdleMemberPause"/>).
+/// stops fetching (<see cref="IdleMemberPause"/>). <paramref name="endMatters"/> says whether the end of a partition is
+/// queued too (the consumer reports each one).
 /// </summary>
-internal sealed class KafkaPollLoop
+internal sealed class KafkaPollLoop(
+    IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, PartitionOwnership ownership, IdleMemberPause idle, ILogger logger)
 {
     // The handler keeps up unless the database is slow; beyond this much queued, polling pauses.
     private const int MaxQueued = 2000;
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
-    private readonly IConsumer<string, byte[]> _consumer;
-    private readonly string _group;
-    private readonly ILogger _logger;
-    private readonly Predicate<TopicPartition> _endMatters;
     // Not SingleReader: only the multi-reader channel can count what it holds.
     private readonly Channel<Fetched> _received = Channel.CreateUnbounded<Fetched>(new UnboundedChannelOptions { SingleWriter = true });
-    private readonly PartitionOwnership _ownership;
-    private readonly IdleMemberPause _idle;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>Starts polling. <paramref name="endMatters"/> says whether the end of a partition is queued too (the consumer reports each one).</summary>
-    public KafkaPollLoop(
-        IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, PartitionOwnership ownership, IdleMemberPause idle, ILogger logger)
-    {
-        _consumer = consumer;
-        _ownership = ownership;
-        _group = group;
-        _endMatters = endMatters;
-        _idle = idle;
-        _logger = logger;
-        new Thread(Run) { IsBackground = true, Name = $"kafka-poll-{group}" }.Start();
-    }
 
     /// <summary>Messages in the order they were fetched, each partition's in offset order, and the ends that matter.</summary>
     public ChannelReader<Fetched> Received => _received.Reader;
 
+    /// <summary>Starts polling, on a thread of its own.</summary>
+    public void Start() => new Thread(Run) { IsBackground = true, Name = $"kafka-poll-{group}" }.Start();
+
     /// <summary>Called from the rebalance callback with the partitions just assigned: they fetch at once.</summary>
-    public void Assigned(IEnumerable<TopicPartition> partitions) => _idle.Assigned(partitions);
+    public void Assigned(IEnumerable<TopicPartition> partitions) => idle.Assigned(partitions);
 
     /// <summary>Stops polling and closes the consumer: stored offsets are committed and the group is left at once.</summary>
     public Task StopAsync()
@@ -64,7 +50,7 @@ internal sealed class KafkaPollLoop
                     continue;
                 }
 
-                _idle.BeforePoll(_stopping.Token);
+                idle.BeforePoll(_stopping.Token);
 
                 var message = Poll();
                 if (message is null)
@@ -74,12 +60,12 @@ internal sealed class KafkaPollLoop
 
                 if (!message.IsPartitionEOF)
                 {
-                    _idle.Fetched();
-                    _received.Writer.TryWrite(new Fetched(message, _ownership.Epoch));
+                    idle.Fetched();
+                    _received.Writer.TryWrite(new Fetched(message, ownership.Epoch));
                 }
-                else if (_endMatters(message.TopicPartition))
+                else if (endMatters(message.TopicPartition))
                 {
-                    _received.Writer.TryWrite(new Fetched(message, _ownership.Epoch));
+                    _received.Writer.TryWrite(new Fetched(message, ownership.Epoch));
                 }
             }
 
@@ -87,7 +73,7 @@ internal sealed class KafkaPollLoop
         }
         catch (Exception e)
         {
-            _logger.LogCritical(e, "Consumer group {Group} stopped polling", _group);
+            logger.LogCritical(e, "Consumer group {Group} stopped polling", group);
             _received.Writer.TryComplete(e);
         }
         finally
@@ -100,11 +86,11 @@ internal sealed class KafkaPollLoop
     {
         try
         {
-            return _consumer.Consume(_idle.Paused ? TimeSpan.Zero : PollTimeout);
+            return consumer.Consume(idle.Paused ? TimeSpan.Zero : PollTimeout);
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
-            _logger.LogWarning("Kafka consumer group {Group} could not fetch: {Reason}", _group, e.Error.Reason);
+            logger.LogWarning("Kafka consumer group {Group} could not fetch: {Reason}", group, e.Error.Reason);
             _stopping.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             return null;
         }
@@ -114,11 +100,11 @@ internal sealed class KafkaPollLoop
     {
         try
         {
-            _consumer.Close();
+            consumer.Close();
         }
         catch (KafkaException e)
         {
-            _logger.LogWarning("Kafka consumer group {Group} did not close cleanly: {Reason}", _group, e.Error.Reason);
+            logger.LogWarning("Kafka consumer group {Group} did not close cleanly: {Reason}", group, e.Error.Reason);
         }
         finally
         {
