@@ -12,7 +12,7 @@ internal sealed class IdleBrokerLossWatch(
     RelayGate gate,
     RelayStatus status,
     IDocumentStore store,
-    IServiceProvider services,
+    IProjectionCoordinator coordinator,
     ILogger<IdleBrokerLossWatch> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -22,7 +22,7 @@ internal sealed class IdleBrokerLossWatch(
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var relaysHere = services.GetService<IProjectionCoordinator>()?.DaemonForMainDatabase() is { IsRunning: true };
+            var relaysHere = coordinator.DaemonForMainDatabase() is { IsRunning: true };
             status.Holding(relaysHere);
             if (!relaysHere)
             {

@@ -9,7 +9,7 @@ namespace Bank.Messaging.Relay;
 /// again. Every two seconds, in the instance that holds the relay, this starts it again, which re-reads its stored
 /// progress: at worst a page is sent twice, never skipped.
 /// </summary>
-internal sealed class RelayRecovery(IServiceProvider services, RelayStatus status, ILogger<RelayRecovery> logger) : BackgroundService
+internal sealed class RelayRecovery(IProjectionCoordinator coordinator, RelayStatus status, ILogger<RelayRecovery> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -19,7 +19,7 @@ internal sealed class RelayRecovery(IServiceProvider services, RelayStatus statu
         var seenDown = false;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            if (services.GetService<IProjectionCoordinator>()?.DaemonForMainDatabase() is not { IsRunning: true } daemon)
+            if (coordinator.DaemonForMainDatabase() is not { IsRunning: true } daemon)
             {
                 seenDown = false;
                 continue;
