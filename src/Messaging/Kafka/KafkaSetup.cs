@@ -54,13 +54,13 @@ internal static class KafkaSetup
         services.AddSingleton<TopicSizes>();
         services.AddSingleton<UnfinishedEvents>();
         services.AddSingleton<IBrokerLossRefill, BrokerLossRefill>();
+        services.AddSingleton<AppendSignal>();
+        services.AddSingleton<IChannelListener>(provider => provider.GetRequiredService<AppendSignal>());
         if (!consumersEnabled)
         {
             return;
         }
 
-        services.AddSingleton<AppendSignal>();
-        services.AddSingleton<IChannelListener>(provider => provider.GetRequiredService<AppendSignal>());
         foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
         {
             services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<KafkaModuleConsumer>(provider, module));
