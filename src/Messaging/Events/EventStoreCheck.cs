@@ -11,8 +11,9 @@ namespace Bank.Messaging.Events;
 /// one (<see cref="EventTypeRegistry.ReadAsCurrent"/>); one that cannot be read so is refused with a <c>schema</c> reason.
 /// The lookup is an index probe per event, prepared once per connection and planned once, so that PostgreSQL neither
 /// plans it again for every batch nor chooses, for some batch, a join over the whole events table.
+/// Switched off (<c>Kafka:CheckEventsAgainstStore=false</c>), every event is handed on as it came.
 /// </summary>
-internal sealed class EventStoreCheck(string connectionString, EventTypeRegistry eventTypes) : IDisposable
+internal sealed class EventStoreCheck(string connectionString, EventTypeRegistry eventTypes, bool isOn) : IDisposable
 {
     private const string Sql =
         $"""
@@ -24,6 +25,8 @@ internal sealed class EventStoreCheck(string connectionString, EventTypeRegistry
 
     // Its own pool: the generic plan is a setting of the connection, kept away from Marten's queries.
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(WithGenericPlans(connectionString));
+
+    public bool IsOn => isOn;
 
     public void Dispose() => _dataSource.Dispose();
 
@@ -39,6 +42,11 @@ internal sealed class EventStoreCheck(string connectionString, EventTypeRegistry
     public async Task<IReadOnlyList<(ReceivedEvent Event, string? Problem)>> CheckAsync(
         IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken)
     {
+        if (!isOn)
+        {
+            return events.Select(e => (e, (string?)null)).ToList();
+        }
+
         if (events.Count == 0)
         {
             return [];

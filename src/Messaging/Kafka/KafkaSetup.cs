@@ -26,7 +26,9 @@ internal static class KafkaSetup
         });
         services.AddSingleton<ParkedMessages>();
         services.AddSingleton(provider => new EventStoreCheck(
-            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!, provider.GetRequiredService<EventTypeRegistry>()));
+            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!,
+            provider.GetRequiredService<EventTypeRegistry>(),
+            provider.GetRequiredService<IOptions<KafkaOptions>>().Value.CheckEventsAgainstStore));
         services.AddSingleton(provider => new DeadLetters(
             provider.GetRequiredService<ParkedMessages>(),
             provider.GetRequiredService<EventStoreCheck>(),
@@ -61,6 +63,9 @@ internal static class KafkaSetup
             return;
         }
 
+        services.AddSingleton<MemberConnection>();
+        services.AddSingleton<MemberPositions>();
+        services.AddSingleton<MemberHandling>();
         foreach (var module in ModuleConsumerRegistry.Of(services).Modules)
         {
             services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<KafkaModuleConsumer>(provider, module));

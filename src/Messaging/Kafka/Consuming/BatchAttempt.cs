@@ -11,7 +11,7 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// flow on.
 /// </summary>
 internal sealed class BatchAttempt(
-    GroupMember member, EventTypeRegistry eventTypes, EventStoreCheck? storeCheck, ParkedKeys parkedKeys, MessagingMetrics metrics)
+    GroupMember member, EventTypeRegistry eventTypes, EventStoreCheck storeCheck, ParkedKeys parkedKeys, MessagingMetrics metrics)
 {
     /// <summary>One attempt at the messages; adds those finished (handled, passed over, or parked) to <paramref name="finished"/>.</summary>
     public async Task HandleAsync(
@@ -107,7 +107,7 @@ internal sealed class BatchAttempt(
         HashSet<ConsumeResult<string, byte[]>> finished,
         CancellationToken stoppingToken)
     {
-        if (storeCheck is null)
+        if (!storeCheck.IsOn)
         {
             return events;
         }

@@ -14,7 +14,7 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// fetch reports. Used from the poll thread only.
 /// </summary>
 internal sealed class IdleMemberPause(
-    IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, AppendSignal appended, TimeSpan lookEvery, ILogger logger)
+    IConsumer<string, byte[]> consumer, GroupMember member, Predicate<TopicPartition> endMatters, AppendSignal appended, TimeSpan lookEvery)
 {
     private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
     // How long a look lasts: a few fetches.
@@ -118,7 +118,7 @@ internal sealed class IdleMemberPause(
         }
         catch (KafkaException e)
         {
-            logger.LogDebug("Kafka consumer group {Group} could not wake its fetchers: {Reason}", group, e.Error.Reason);
+            member.Logger.LogDebug("Kafka consumer group {Group} could not wake its fetchers: {Reason}", member.Group, e.Error.Reason);
         }
     }
 }

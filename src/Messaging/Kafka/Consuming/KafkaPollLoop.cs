@@ -11,7 +11,7 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// queued too (the consumer reports each one).
 /// </summary>
 internal sealed class KafkaPollLoop(
-    IConsumer<string, byte[]> consumer, string group, Predicate<TopicPartition> endMatters, PartitionOwnership ownership, IdleMemberPause idle, ILogger logger)
+    IConsumer<string, byte[]> consumer, GroupMember member, Predicate<TopicPartition> endMatters, PartitionOwnership ownership, IdleMemberPause idle)
 {
     // The handler keeps up unless the database is slow; beyond this much queued, polling pauses.
     private const int MaxQueued = 2000;
@@ -26,7 +26,7 @@ internal sealed class KafkaPollLoop(
     public ChannelReader<Fetched> Received => _received.Reader;
 
     /// <summary>Starts polling, on a thread of its own.</summary>
-    public void Start() => new Thread(Run) { IsBackground = true, Name = $"kafka-poll-{group}" }.Start();
+    public void Start() => new Thread(Run) { IsBackground = true, Name = $"kafka-poll-{member.Group}" }.Start();
 
     /// <summary>Called from the rebalance callback with the partitions just assigned: they fetch at once.</summary>
     public void Assigned(IEnumerable<TopicPartition> partitions) => idle.Assigned(partitions);
@@ -73,7 +73,7 @@ internal sealed class KafkaPollLoop(
         }
         catch (Exception e)
         {
-            logger.LogCritical(e, "Consumer group {Group} stopped polling", group);
+            member.Logger.LogCritical(e, "Consumer group {Group} stopped polling", member.Group);
             _received.Writer.TryComplete(e);
         }
         finally
@@ -90,7 +90,7 @@ internal sealed class KafkaPollLoop(
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
-            logger.LogWarning("Kafka consumer group {Group} could not fetch: {Reason}", group, e.Error.Reason);
+            member.Logger.LogWarning("Kafka consumer group {Group} could not fetch: {Reason}", member.Group, e.Error.Reason);
             _stopping.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             return null;
         }
@@ -104,7 +104,7 @@ internal sealed class KafkaPollLoop(
         }
         catch (KafkaException e)
         {
-            logger.LogWarning("Kafka consumer group {Group} did not close cleanly: {Reason}", group, e.Error.Reason);
+            member.Logger.LogWarning("Kafka consumer group {Group} did not close cleanly: {Reason}", member.Group, e.Error.Reason);
         }
         finally
         {

@@ -11,7 +11,7 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// in PostgreSQL too (<see cref="ConsumerPosition"/>), from where a broker that lost its contents is refilled. Used by the
 /// batch loop, and by the rebalance callback while the batch loop waits (<see cref="PartitionOwnership"/>).
 /// </summary>
-internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, string group, IDocumentStore store, ILogger logger)
+internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, GroupMember member, IDocumentStore store)
 {
     private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RecordInterval = TimeSpan.FromSeconds(1);
@@ -95,10 +95,10 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
         var handedOver = partitions.ToList();
         if (!Commit(handedOver))
         {
-            logger.LogWarning(
+            member.Logger.LogWarning(
                 "Consumer group {Group} could not commit {Partitions} as it handed them over: their new owner handles again what " +
                 "finished here since the last commit",
-                group,
+                member.Group,
                 string.Join(", ", handedOver));
         }
 
@@ -147,7 +147,7 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
         {
             // Tried again when next due; a partition handed over meanwhile is read again from its last commit by its new
             // owner, and applying an event twice changes nothing.
-            logger.LogDebug("Consumer group {Group} could not commit {Offsets}: {Reason}", group, string.Join(", ", offsets), e.Error.Reason);
+            member.Logger.LogDebug("Consumer group {Group} could not commit {Offsets}: {Reason}", member.Group, string.Join(", ", offsets), e.Error.Reason);
             return false;
         }
     }
@@ -162,7 +162,7 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
 
         _nextRecord = DateTime.UtcNow + RecordInterval;
         var positions = _unrecorded
-            .Select(p => new ConsumerPosition(ConsumerPosition.IdOf(group, p.Topic, p.Partition.Value), group, p.Topic, p.Partition.Value, _positions[p]))
+            .Select(p => new ConsumerPosition(ConsumerPosition.IdOf(member.Group, p.Topic, p.Partition.Value), member.Group, p.Topic, p.Partition.Value, _positions[p]))
             .ToArray();
         try
         {
@@ -174,7 +174,7 @@ internal sealed class PartitionProgress(IConsumer<string, byte[]> consumer, stri
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Best effort, and the database may be away (Marten wraps or disposes what Npgsql threw): never stop the group for it.
-            logger.LogWarning(e, "Consumer group {Group} could not record its positions; it tries again with the next batch", group);
+            member.Logger.LogWarning(e, "Consumer group {Group} could not record its positions; it tries again with the next batch", member.Group);
         }
     }
 }

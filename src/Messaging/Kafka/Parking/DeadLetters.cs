@@ -137,7 +137,7 @@ public sealed class DeadLetters
             return null;
         }
 
-        var (e, notStored) = _options.CheckEventsAgainstStore ? (await _storeCheck.CheckAsync([received], cancellationToken))[0] : (received, null);
+        var (e, notStored) = (await _storeCheck.CheckAsync([received], cancellationToken))[0];
         if (notStored is not null)
         {
             return notStored;
