@@ -281,6 +281,8 @@ public sealed class AuthorizationTests(AuthorizationTests.Bank bank) : IClassFix
         public async Task InitializeAsync()
         {
             await Host.InitializeAsync();
+            // /health is among the endpoints asked for without a token, and says 503 until the consumer groups joined.
+            await Host.WaitUntilReadyAsync();
             using var client = Host.CreateApiClient();
             Stranger = await client.CreateCustomerAsync();
             Pool = await client.OpenAccountAsync("EUR");

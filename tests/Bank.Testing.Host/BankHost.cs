@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,22 @@ public class BankHost : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public HttpClient CreateApiClient() => CreateClient();
+
+    /// <summary>Until <c>/health</c> calls the instance ready: its consumer groups have joined.</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await client.GetAsync("/health")).StatusCode != HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The host did not become ready within 60 s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>Every client acts as an operator unless a test gives it another token (<see cref="TestTokens.As"/>).</summary>
     protected override void ConfigureClient(HttpClient client)

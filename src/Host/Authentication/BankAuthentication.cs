@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Threading.RateLimiting;
 using Bank.BuildingBlocks.Settings;
 using Bank.BuildingBlocks.Web.Access;
 using Marten;
@@ -71,41 +69,15 @@ internal static class BankAuthentication
                 context.User.IsInRole(BankAccess.Operator) ||
                 (context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address))));
 
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                http.User.Identity?.IsAuthenticated == true
-                    ? RateLimitPartition.GetNoLimiter("authenticated")
-                    : RateLimitPartition.GetFixedWindowLimiter(
-                        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.AnonymousRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var http = context.HttpContext;
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests without a valid token.",
-                        Detail = $"A client address may send {auth.AnonymousRequestsPerMinute} requests a minute without a valid bearer token; " +
-                            "send one, or wait as Retry-After says.",
-                    },
-                });
-            };
-        });
+        services.AddSingleton<AnonymousRequestLimit>();
         return services;
     }
 
-    /// <summary>Authentication first, so that the rate limiter knows who is anonymous; then the policies.</summary>
+    /// <summary>Authentication first, so that the limit knows who is anonymous; then the policies.</summary>
     public static WebApplication UseBankAuthentication(this WebApplication app)
     {
         app.UseAuthentication();
-        app.UseRateLimiter();
+        app.UseMiddleware<AnonymousRequestLimit>();
         app.UseAuthorization();
         return app;
     }
