@@ -53,6 +53,7 @@ internal static class KafkaSetup
         // Topics first, then the watch on the groups and, where this instance consumes, one consumer group per module.
         services.AddHostedService<KafkaTopicsSetup>();
         services.AddHostedService<ConsumerGroupWatch>();
+        services.AddSingleton<ClusterAdmin>();
         services.AddSingleton<TopicSizes>();
         services.AddSingleton<UnfinishedEvents>();
         services.AddSingleton<IBrokerLossRefill, BrokerLossRefill>();

@@ -14,6 +14,7 @@ namespace Bank.Messaging.Kafka.Consuming;
 /// </summary>
 internal sealed class ConsumerGroupWatch(
     KafkaCluster cluster,
+    ClusterAdmin admin,
     ConsumerGroups groups,
     ConsumerGroupState state,
     AppendSignal appended,
@@ -34,9 +35,7 @@ internal sealed class ConsumerGroupWatch(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var log = new KafkaLog(logger);
         using var timer = new PeriodicTimer(Interval);
-        IAdminClient? admin = null;
         try
         {
             await cluster.TopicsReady.WaitAsync(stoppingToken);
@@ -49,17 +48,8 @@ internal sealed class ConsumerGroupWatch(
 
                 var appendsBefore = appended.Count;
                 _lastRead = Environment.TickCount64;
-                admin ??= new AdminClientBuilder(new AdminClientConfig(cluster.ClientProperties()))
-                    .SetLogHandler((_, message) => log.Write(message))
-                    .Build();
-                var finished = await ObserveAsync(admin, stoppingToken);
+                var finished = await admin.ReadAsync(ObserveAsync, stoppingToken);
                 _finishedAtAppends = finished == true ? appendsBefore : null;
-                if (finished is null)
-                {
-                    // A client whose requests timed out against a restarted broker can keep timing out: start afresh.
-                    admin.Dispose();
-                    admin = null;
-                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -67,18 +57,14 @@ internal sealed class ConsumerGroupWatch(
         {
             // Stopping.
         }
-        finally
-        {
-            admin?.Dispose();
-        }
     }
 
     /// <summary>Whether every group had finished every partition; null when the cluster could not be read.</summary>
-    private async Task<bool?> ObserveAsync(IAdminClient admin, CancellationToken cancellationToken)
+    private async Task<bool?> ObserveAsync(IAdminClient admin)
     {
         try
         {
-            var metadata = await Task.Run(() => admin.GetMetadata(MetadataTimeout), cancellationToken);
+            var metadata = await Task.Run(() => admin.GetMetadata(MetadataTimeout));
             var partitionsOf = metadata.Topics
                 .Where(t => !t.Error.IsError)
                 .ToDictionary(t => t.Topic, t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)).ToList());

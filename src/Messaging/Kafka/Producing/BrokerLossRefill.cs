@@ -36,7 +36,7 @@ internal sealed class BrokerLossRefill(
         }
 
         _nextCheck = DateTime.UtcNow + CheckInterval;
-        var sizes = await Task.Run(topicSizes.ReadAsync, cancellationToken);
+        var sizes = await Task.Run(() => topicSizes.ReadAsync(cancellationToken), cancellationToken);
         if (sizes is null && !wentBack)
         {
             // Unreadable now: the very next call looks again, so that a broker back from a restart is looked at
@@ -52,7 +52,7 @@ internal sealed class BrokerLossRefill(
         {
             await RefillAsync(session, relayedUpTo, cancellationToken);
             offsets.Refilled();
-            sizes = await Task.Run(topicSizes.ReadAsync, cancellationToken) ?? sizes;
+            sizes = await Task.Run(() => topicSizes.ReadAsync(cancellationToken), cancellationToken) ?? sizes;
         }
 
         if (sizes is not null)
@@ -63,7 +63,7 @@ internal sealed class BrokerLossRefill(
 
     private async Task RefillAsync(IQuerySession session, long relayedUpTo, CancellationToken cancellationToken)
     {
-        var partitionCounts = await Task.Run(topicSizes.PartitionCounts, cancellationToken);
+        var partitionCounts = await Task.Run(() => topicSizes.PartitionCountsAsync(cancellationToken), cancellationToken);
         var unfinished = await unfinishedEvents.PartitionsAsync(session, relayedUpTo, partitionCounts, cancellationToken);
         if (unfinished.Count == 0)
         {
