@@ -6,7 +6,7 @@ namespace Bank.Benchmarks;
 
 /// <summary>
 /// Deposits through HTTP at 1, 8 and 32 clients over many accounts, next to appending the same event
-/// straight through Marten and a plain single-row insert through Npgsql, at the same concurrency.
+/// straight through Marten, a plain single-row insert through Npgsql and the same insert from pgbench, at the same concurrency.
 /// Also the host's peak working set.
 /// </summary>
 internal static class WritePath
@@ -60,10 +60,13 @@ internal static class WritePath
                 await command.ExecuteNonQueryAsync();
             });
 
+            var pgbenchRate = await PostgreSql.PgbenchInsertsAsync(database.ConnectionString, "bench_rows", clients, duration);
+
             grouped[clients] = (httpRate, httpLatency);
             bench.Add(new Figure("write", $"HTTP deposits/s, {clients} clients", httpRate, "/s", "Marten append", martenRate));
             bench.Add(new Figure("write", $"Marten appends/s, {clients} clients", martenRate, "/s", "Npgsql insert", insertRate));
-            bench.Add(new Figure("write", $"Npgsql inserts/s, {clients} clients", insertRate, "/s"));
+            bench.Add(new Figure("write", $"Npgsql inserts/s, {clients} clients", insertRate, "/s", "pgbench insert", pgbenchRate));
+            bench.Add(new Figure("write", $"HTTP deposits/s against pgbench, {clients} clients", httpRate, "/s", "pgbench insert", pgbenchRate));
             bench.Add(new Figure("write", $"HTTP deposit p50, {clients} clients", httpLatency.Percentile(50), "ms", "Marten append p50", martenLatency.Percentile(50)));
             bench.Add(new Figure("write", $"HTTP deposit p99, {clients} clients", httpLatency.Percentile(99), "ms", "Marten append p99", martenLatency.Percentile(99)));
             bench.Add(new Figure("write", $"Npgsql insert p50 / p99, {clients} clients", insertLatency.Percentile(50), "ms"));
