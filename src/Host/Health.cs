@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Settings;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Host;
 
@@ -12,7 +12,7 @@ internal static class Health
     {
         services.AddHealthChecks()
             .AddNpgSql(
-                provider => provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!,
+                provider => provider.Settings<DatabaseSettings>().Postgres!,
                 name: "postgres",
                 timeout: TimeSpan.FromSeconds(3));
         return services;

@@ -46,7 +46,7 @@ public static class MessagingSetup
         services.AddSingleton(provider => new MessagingStatus(
             provider.GetRequiredService<RelayStatus>(),
             provider.GetRequiredService<RelayBacklog>(),
-            provider.GetRequiredService<IOptions<MessagingOptions>>().Value.ConsumersEnabled,
+            provider.Settings<MessagingOptions>().ConsumersEnabled,
             provider.GetService<ConsumerGroups>() is { } groups
                 ? new MessagingStatus.KafkaParts(provider.GetRequiredService<KafkaHealthCheck>(), provider.GetRequiredService<ConsumerGroupState>(), groups)
                 : null));

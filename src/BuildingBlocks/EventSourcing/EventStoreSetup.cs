@@ -39,7 +39,7 @@ public static class EventStoreSetup
             .AddMarten(provider =>
             {
                 var options = new StoreOptions();
-                options.Connection(provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!);
+                options.Connection(provider.Settings<DatabaseSettings>().Postgres!);
                 options.DatabaseSchemaName = SchemaName;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 // One round trip per append, with versions assigned by the database.

@@ -1,4 +1,5 @@
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Settings;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
@@ -12,7 +13,7 @@ public static class NotificationsSetup
     /// </summary>
     public static IServiceCollection AddDatabaseNotifications(this IServiceCollection services)
     {
-        services.TryAddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!));
+        services.TryAddSingleton(provider => NpgsqlDataSource.Create(provider.Settings<DatabaseSettings>().Postgres!));
         if (services.Any(service => service.ServiceType == typeof(DatabaseNotifier)))
         {
             return services;

@@ -9,8 +9,7 @@ public static class QueryModelSetup
     /// <summary>Queries that wait for their own writes (<see cref="QueryModelOptions.MaxWait"/>).</summary>
     public static IServiceCollection AddQueryModelWaits(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<QueryModelOptions>(configuration);
-        services.AddSingleton(provider => new QueryModelWaits(provider.GetRequiredService<IOptions<QueryModelOptions>>().Value.MaxWait));
+        services.AddSettings<QueryModelOptions, QueryModelWaits>(configuration, settings => new QueryModelWaits(settings.MaxWait));
         services.AddDatabaseNotifications();
         services.AddSingleton<QueryModelAnnouncements>();
         services.AddSingleton<IChannelListener, QueryModelChanges>();

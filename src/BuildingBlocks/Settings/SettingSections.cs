@@ -81,6 +81,17 @@ public static class SettingSections
         return services;
     }
 
+    /// <summary><see cref="AddSettings{T}"/>, and a singleton made from nothing but the section's validated values.</summary>
+    public static IServiceCollection AddSettings<T, TService>(this IServiceCollection services, IConfiguration configuration, Func<T, TService> create)
+        where T : class, ISettings<T>, new()
+        where TService : class =>
+        services.AddSettings<T>(configuration).AddSingleton(provider => create(provider.Settings<T>()));
+
+    /// <summary>The section's values, as bound and validated when the host started (<see cref="AddSettings{T}"/>).</summary>
+    public static T Settings<T>(this IServiceProvider provider)
+        where T : class, ISettings<T>, new() =>
+        provider.GetRequiredService<IOptions<T>>().Value;
+
     /// <summary>Every bad value of every section registered in <paramref name="services"/>, one line each; empty when all are good.</summary>
     public static IReadOnlyList<string> ProblemsOf(IServiceCollection services)
     {

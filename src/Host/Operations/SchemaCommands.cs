@@ -1,8 +1,8 @@
 using Bank.BuildingBlocks.EventContracts;
 using Bank.BuildingBlocks.EventSourcing;
+using Bank.BuildingBlocks.Settings;
 using Bank.Messaging.Kafka.Cluster;
 using Marten;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Bank.Host.Operations;
@@ -82,7 +82,7 @@ internal static class SchemaCommands
 
     private static async Task ListAsync(EventCatalog catalog, IReadOnlyCollection<RegisteredEventType> eventTypes, IServiceProvider services)
     {
-        var kafka = services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+        var kafka = services.Settings<KafkaOptions>();
         var stored = await StoredCountsAsync(services.GetRequiredService<IDocumentStore>());
         Console.WriteLine($"{"event type",-22} {"topic",-16} {"current",-8} {"released",-9} stored, by the version each was written as");
         foreach (var eventType in eventTypes.OrderBy(type => type.AggregateType).ThenBy(type => type.Name, StringComparer.Ordinal))

@@ -26,9 +26,9 @@ internal static class KafkaSetup
         });
         services.AddSingleton<ParkedMessages>();
         services.AddSingleton(provider => new EventStoreCheck(
-            provider.GetRequiredService<IOptions<DatabaseSettings>>().Value.Postgres!,
+            provider.Settings<DatabaseSettings>().Postgres!,
             provider.GetRequiredService<EventTypeRegistry>(),
-            provider.GetRequiredService<IOptions<KafkaOptions>>().Value.CheckEventsAgainstStore));
+            provider.Settings<KafkaOptions>().CheckEventsAgainstStore));
         services.AddSingleton(provider => new DeadLetters(
             provider.GetRequiredService<ParkedMessages>(),
             provider.GetRequiredService<EventStoreCheck>(),

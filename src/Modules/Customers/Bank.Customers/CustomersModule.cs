@@ -10,7 +10,6 @@ using JasperFx.Events.Projections;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Bank.Customers;
 
@@ -36,8 +35,7 @@ public static class CustomersModule
         });
         services.AddScoped<ICustomerDirectory, CustomerDirectory>();
 
-        services.AddSettings<CustomersOptions>(configuration);
-        services.AddSingleton(provider => provider.GetRequiredService<IOptions<CustomersOptions>>().Value.Reporting);
+        services.AddSettings<CustomersOptions, ReportingCurrency>(configuration, settings => settings.Reporting);
         return services;
     }
 
