@@ -60,11 +60,11 @@ internal sealed class ConsumerGroupWatch(
     }
 
     /// <summary>Whether every group had finished every partition; null when the cluster could not be read.</summary>
-    private async Task<bool?> ObserveAsync(IAdminClient admin)
+    private async Task<bool?> ObserveAsync(IAdminClient client)
     {
         try
         {
-            var metadata = await Task.Run(() => admin.GetMetadata(MetadataTimeout));
+            var metadata = await Task.Run(() => client.GetMetadata(MetadataTimeout));
             var partitionsOf = metadata.Topics
                 .Where(t => !t.Error.IsError)
                 .ToDictionary(t => t.Topic, t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)).ToList());
@@ -75,7 +75,7 @@ internal sealed class ConsumerGroupWatch(
                 return null;
             }
 
-            var ends = (await admin.ListOffsetsAsync(
+            var ends = (await client.ListOffsetsAsync(
                     watched.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = OffsetSpec.Latest() }),
                     new ListOffsetsOptions { RequestTimeout = RequestTimeout }))
                 .ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
@@ -83,7 +83,7 @@ internal sealed class ConsumerGroupWatch(
             foreach (var group in groups.All)
             {
                 var partitions = group.Topics.Where(partitionsOf.ContainsKey).SelectMany(t => partitionsOf[t]).ToList();
-                var committed = (await admin.ListConsumerGroupOffsetsAsync(
+                var committed = (await client.ListConsumerGroupOffsetsAsync(
                         [new ConsumerGroupTopicPartitions(group.Group, partitions)],
                         new ListConsumerGroupOffsetsOptions { RequestTimeout = RequestTimeout }))
                     .Single().Partitions;
