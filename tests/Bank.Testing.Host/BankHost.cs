@@ -62,16 +62,14 @@ public class BankHost : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task WaitUntilReadyAsync()
     {
         using var client = CreateClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((await client.GetAsync("/health")).StatusCode != HttpStatusCode.OK)
-        {
-            if (DateTime.UtcNow > deadline)
+        await Eventually.ReturnsAsync(
+            async () =>
             {
-                throw new TimeoutException("The host did not become ready within 60 s");
-            }
-
-            await Task.Delay(100);
-        }
+                using var response = await client.GetAsync("/health");
+                return response.StatusCode;
+            },
+            status => status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Every client acts as an operator unless a test gives it another token (<see cref="TestTokens.As"/>).</summary>
